@@ -1,0 +1,44 @@
+"""The `xccgen` command: one click group, each subcommand in its own module under commands/."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from xccgen import __version__
+from xccgen.errors import XccgenError
+
+
+class XccgenGroup(click.Group):
+    """Reports every XccgenError as `error: ...` and exit 1, never as a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except XccgenError as exc:
+            for line in str(exc).splitlines():
+                click.secho(f"error: {line}" if line else "", fg="red", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=XccgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xccgen")
+def main() -> None:
+    """Generate, build and test NEAR contracts that orchestrate cross-contract calls.
+
+    \b
+    A spec (YAML or Python) describes the external contracts and the flows;
+    xccgen writes a near-sdk-rs and a near-sdk-js project for it.
+
+    \b
+    Example:
+      xccgen init my_contract && xccgen generate my_contract.yaml -o generated
+    """
+
+
+# Subcommands register themselves here, one import and one line each.
+from xccgen.commands import toolchain as _toolchain  # noqa: E402
+
+main.add_command(_toolchain.doctor)
+main.add_command(_toolchain.toolchain)

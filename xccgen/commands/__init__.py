@@ -1,0 +1,1 @@
+"""One module per `xccgen` subcommand (or small family of subcommands)."""
