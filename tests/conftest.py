@@ -1,0 +1,36 @@
+"""Shared helpers for the xccgen test suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+SPECS = sorted((REPO / "specs").glob("*.yaml"))
+
+
+@pytest.fixture
+def cli():
+    """Invoke `xccgen ...` in-process; returns click's Result (exit_code, output)."""
+    from xccgen.cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write_spec(tmp_path):
+    """Write a YAML spec text to a temp file and return its path."""
+
+    def write(text: str, name: str = "spec.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,186 @@
+"""Every validation rule reports the spec path, the YAML line and what to do."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from xccgen.errors import SpecError
+from xccgen.spec import load_contract
+
+BASE = """\
+contract:
+  name: demo
+  state:
+    hello_account: {type: AccountId, default: hello.testnet}
+externals:
+  hello:
+    account: state.hello_account
+    methods:
+      get_greeting: {returns: string}
+      set_greeting: {args: {greeting: string}}
+      get_messages: {args: {from_index: U128?, limit: u64?}, returns: "Vec<Msg>"}
+types:
+  Msg: {text: string}
+flows:
+%s
+"""
+
+
+def problems(write_spec, flows: str, base: str = BASE) -> list[str]:
+    path = write_spec(base % textwrap.indent(textwrap.dedent(flows), "  "))
+    with pytest.raises(SpecError) as info:
+        load_contract(path)
+    return info.value.problems
+
+
+CASES = {
+    "unknown method with suggestion": (
+        """
+        f:
+          parallel:
+            - {call: hello.get_greeting, as: a, on_failure: {default: ""}}
+            - {call: hello.get_mesages, as: b, on_failure: {default: []}}
+          then: {return: [a, b]}
+        """,
+        ":19 flows.f.parallel[1].call: external 'hello' has no method 'get_mesages' "
+        "(did you mean 'get_messages'?)",
+    ),
+    "unknown external": (
+        "f: {call: {call: helo.get_greeting}}",
+        "flows.f.call.call: no external 'helo' (did you mean 'hello'?)",
+    ),
+    "unknown argument": (
+        "f: {call: {call: hello.set_greeting, args: {greting: hi}}}",
+        "flows.f.call.args.greting: set_greeting takes no argument 'greting' "
+        "(did you mean 'greeting'?)",
+    ),
+    "missing argument": (
+        "f: {call: {call: hello.set_greeting}}",
+        "flows.f.call: set_greeting needs argument 'greeting' (string)",
+    ),
+    "literal of the wrong type": (
+        "f: {call: {call: hello.get_messages, args: {limit: ten}}, then: {return: result, "
+        "on_failure: {return: []}}}",
+        "flows.f.call.args.limit: expected an integer (u64), got 'ten'",
+    ),
+    "U128 must be a string": (
+        "f: {call: {call: hello.get_messages, args: {from_index: 5}}, then: {return: result, "
+        "on_failure: {return: []}}}",
+        'U128 travels as a decimal string in JSON: write "5" (quoted)',
+    ),
+    "unknown name in a return": (
+        "f: {call: {call: hello.get_greeting}, then: {return: resutl, on_failure: {return: x}}}",
+        "flows.f.then.return: no value named 'resutl' here (did you mean 'result'?)",
+    ),
+    "unknown placeholder in a log": (
+        "f: {call: {call: hello.get_greeting}, then: {log: 'got {reslt}'}}",
+        "flows.f.then.log: no value named 'reslt' here (did you mean 'result'?)",
+    ),
+    "reserved word": (
+        "match: {call: {call: hello.get_greeting}}",
+        "flows.match: flow 'match' is a reserved word in Rust or TypeScript",
+    ),
+    "not snake_case": (
+        "DoIt: {call: {call: hello.get_greeting}}",
+        "flows.DoIt: flow 'DoIt' must be snake_case",
+    ),
+    "unknown key": (
+        "f: {call: {call: hello.get_greeting}, thne: {}}",
+        "flows.f.thne: unknown key 'thne' (did you mean 'then'?)",
+    ),
+    "bad gas unit": (
+        "f: {call: {call: hello.get_greeting, gas: 10 TGs}}",
+        "flows.f.call.gas: unknown gas unit 'TGs'",
+    ),
+    "deposit on a view method": (
+        "f: {call: {call: hello.get_greeting, deposit: 1 NEAR}}",
+        "get_greeting is a view method; it cannot take a deposit",
+    ),
+    "attached deposit needs payable": (
+        "f: {call: {call: hello.set_greeting, args: {greeting: x}, deposit: attached}}",
+        "`deposit: attached` needs a `payable: true` flow",
+    ),
+    "flow over 300 Tgas": (
+        """
+        f:
+          parallel:
+            - {call: hello.get_greeting, as: a, gas: 150 Tgas, critical: true}
+            - {call: hello.get_greeting, as: b, gas: 150 Tgas, critical: true}
+          then: {return: [a, b], on_failure: {return: ["", ""]}}
+        """,
+        "flows.f: needs 324 Tgas but a call gets at most 300 Tgas",
+    ),
+    "parallel call without a failure policy": (
+        """
+        f:
+          parallel:
+            - {call: hello.get_greeting, as: a}
+            - {call: hello.get_greeting, as: b, critical: true}
+        """,
+        "flows.f.parallel[0]: say what happens when this call fails",
+    ),
+    "failure branch without a value": (
+        "f: {call: {call: hello.get_greeting}, then: {return: result}}",
+        "flows.f.then.on_failure: on_failure needs `return: <string>`",
+    ),
+    "empty fan-out": (
+        "f: {fan_out: {over: [], as: m, call: {call: hello.get_greeting}}, "
+        "then: {collect: string, return: results}}",
+        "flows.f.fan_out.over: a fan_out needs at least one item",
+    ),
+    "duplicate flow key": (
+        "f: {call: {call: hello.get_greeting}}\nf: {call: {call: hello.get_greeting}}",
+        'found duplicate key "f"',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rule(write_spec, name):
+    flows, expected = CASES[name]
+    found = problems(write_spec, flows)
+    assert any(expected in p for p in found), found
+    assert all("spec.yaml:" in p for p in found), found
+
+
+def test_every_problem_names_file_and_line(write_spec):
+    found = problems(write_spec, "f: {call: {call: hello.get_greting}}")
+    assert len(found) == 1
+    assert found[0].endswith(
+        "spec.yaml:15 flows.f.call.call: external 'hello' has no method 'get_greting' "
+        "(did you mean 'get_greeting'?)"
+    )
+
+
+def test_bad_account_id(write_spec):
+    spec = BASE.replace("default: hello.testnet", "default: Hello..testnet")
+    found = problems(write_spec, "f: {call: {call: hello.get_greeting}}", base=spec)
+    expected = "contract.state.hello_account.default: 'Hello..testnet' is not a valid NEAR account"
+    assert any(expected in p for p in found), found
+
+
+def test_state_field_without_default_needs_init(write_spec):
+    spec = BASE.replace("{type: AccountId, default: hello.testnet}", "{type: AccountId}")
+    found = problems(write_spec, "f: {call: {call: hello.get_greeting}}", base=spec)
+    assert any("needs `init:`" in p for p in found), found
+
+
+def test_all_problems_reported_at_once(write_spec):
+    found = problems(
+        write_spec,
+        """
+        a: {call: {call: hello.nope}}
+        b: {call: {call: nope.get_greeting}}
+        """,
+    )
+    assert len(found) == 2
+
+
+def test_cli_reports_without_traceback(cli, write_spec):
+    path = write_spec("contract: {name: x}\nflows: {f: {call: {call: a.b}}}\n")
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "flows.f.call.call: no external 'a'" in result.output

@@ -1,0 +1,364 @@
+"""Rust (near-sdk 5.x) spellings of IR types, literals and expressions, used by the templates."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from xccgen import ir
+from xccgen.render import samples
+
+RUST_SCALARS = {
+    "string": "String",
+    "bool": "bool",
+    "AccountId": "AccountId",
+    "U64": "U64",
+    "U128": "U128",
+}
+
+
+def rust_type(t: ir.Type | None) -> str:
+    if t is None:
+        return "()"
+    if t.name == "Vec":
+        return f"Vec<{rust_type(t.item)}>"
+    if t.name == "Option":
+        return f"Option<{rust_type(t.item)}>"
+    if t.name == "Tuple":
+        return "(" + ", ".join(rust_type(i) for i in t.items) + ")"
+    return RUST_SCALARS.get(t.name, t.name)
+
+
+def rust_str(text: str) -> str:
+    """A Rust string literal that reads back as exactly `text`."""
+    out = []
+    for ch in text:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F or 0x2028 <= ord(ch) <= 0x2029:
+            out.append(f"\\u{{{ord(ch):x}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def rust_lit(value, t: ir.Type) -> str:
+    """A typed Rust expression for a literal already checked against `t`."""
+    if t.name == "Option":
+        return "None" if value is None else f"Some({rust_lit(value, t.item)})"
+    if t.name == "string":
+        return "String::new()" if value == "" else f"{rust_str(value)}.to_string()"
+    if t.name == "AccountId":
+        return f"{rust_str(value)}.parse().unwrap()"
+    if t.name == "bool":
+        return "true" if value else "false"
+    if t.is_int:
+        return str(value)
+    if t.is_big:
+        return f"{t.name}({value})"
+    if t.name == "Vec":
+        return (
+            "Vec::new()"
+            if not value
+            else "vec![" + ", ".join(rust_lit(v, t.item) for v in value) + "]"
+        )
+    if t.name == "Tuple":
+        return "(" + ", ".join(rust_lit(v, i) for v, i in zip(value, t.items, strict=True)) + ")"
+    raise ValueError(f"struct literals are rendered with rust_struct_lit: {t.spec}")
+
+
+class RustScope:
+    """How names read in one piece of generated Rust: locals, `self.` fields, loop items."""
+
+    def __init__(self, structs: dict[str, ir.Struct], in_callback: bool):
+        self.structs = structs
+        self.in_callback = in_callback
+
+    def ref(self, ref: ir.Ref) -> str:
+        return f"self.{ref.name}" if ref.source == "state" else ref.name
+
+    def lit(self, lit: ir.Lit) -> str:
+        return self._lit(lit.value, lit.type)
+
+    def _lit(self, value, t: ir.Type) -> str:
+        if t.is_struct:
+            struct = self.structs[t.name]
+            fields = ", ".join(
+                f"{name}: {self._lit(value.get(name), ft)}" for name, ft in struct.fields
+            )
+            return f"{t.name} {{ {fields} }}"
+        if t.name == "Vec" and value:
+            return "vec![" + ", ".join(self._lit(v, t.item) for v in value) + "]"
+        if t.name == "Option" and value is not None:
+            return f"Some({self._lit(value, t.item)})"
+        return rust_lit(value, t)
+
+    def expr(self, expr: ir.Expr) -> str:
+        """An owned value of the expression's type."""
+        if isinstance(expr, ir.Lit):
+            return self.lit(expr)
+        if isinstance(expr, ir.Ref):
+            return self.owned(expr)
+        if isinstance(expr, ir.Interp):
+            return self.format(expr)
+        if isinstance(expr, ir.Some):
+            return f"Some({self.expr(expr.value)})"
+        return "(" + ", ".join(self.expr(i) for i in expr.items) + ")"
+
+    def owned(self, ref: ir.Ref) -> str:
+        """A copy of a named value, leaving the name usable afterwards."""
+        text = self.ref(ref)
+        copy = ref.type.is_int or ref.type.is_big or ref.type.name == "bool"
+        return text if copy else f"{text}.clone()"
+
+    def moved(self, expr: ir.Expr) -> str:
+        """The value itself, for its last use (a return value or a callback argument)."""
+        if isinstance(expr, ir.Ref) and expr.source != "state":
+            return self.ref(expr)
+        if isinstance(expr, ir.Tuple):
+            return "(" + ", ".join(self.moved(i) for i in expr.items) + ")"
+        return self.expr(expr)
+
+    def format(self, interp: ir.Interp) -> str:
+        if not interp.refs:
+            text = "".join(interp.parts)
+            return "String::new()" if text == "" else f"{rust_str(text)}.to_string()"
+        template, args = self._format_args(interp)
+        return f"format!({template}, {', '.join(args)})"
+
+    def log(self, interp: ir.Interp) -> str:
+        if not interp.refs:
+            return f"log!({rust_str(''.join(interp.parts)).replace('{', '{{').replace('}', '}}')});"
+        template, args = self._format_args(interp)
+        return f"log!({template}, {', '.join(args)});"
+
+    def _format_args(self, interp: ir.Interp) -> tuple[str, list[str]]:
+        pieces, args = [], []
+        for part in interp.parts:
+            if isinstance(part, str):
+                pieces.append(rust_str(part)[1:-1].replace("{", "{{").replace("}", "}}"))
+            else:
+                pieces.append("{}")
+                args.append(self.display(part))
+        return '"' + "".join(pieces) + '"', args
+
+    def display(self, ref: ir.Ref) -> str:
+        """Text of a value in a log or string: strings raw, everything else as JSON."""
+        text = self.ref(ref)
+        if ref.type.is_stringy or ref.type.is_int or ref.type.name == "bool":
+            return text
+        if ref.type.is_big:
+            return f"{text}.0"
+        return f"serde_json::to_string(&{text}).unwrap_or_default()"
+
+    def json(self, expr: ir.Expr) -> str:
+        """A value inside `json!({...})`."""
+        if isinstance(expr, ir.Lit):
+            return json_lit(expr.value)
+        if isinstance(expr, ir.Ref):
+            return self.ref(expr)
+        if isinstance(expr, ir.Interp) and not expr.refs:
+            return rust_str("".join(expr.parts))
+        if isinstance(expr, ir.Some):
+            return self.json(expr.value)
+        return self.expr(expr)
+
+
+def json_lit(value) -> str:
+    """A JSON literal in `json!` syntax, with strings as Rust string literals."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{rust_str(k)}: {json_lit(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(json_lit(v) for v in value) + "]"
+    if isinstance(value, str):
+        return rust_str(value)
+    return json.dumps(value)
+
+
+def rust_gas(gas: int) -> str:
+    if gas % 10**12 == 0:
+        return f"Gas::from_tgas({gas // 10**12})"
+    return f"Gas::from_gas({gas})"
+
+
+def rust_deposit(deposit: int | str) -> str:
+    if deposit == "attached":
+        return "NearToken::from_yoctonear(deposit.0)"
+    if deposit and deposit % 10**24 == 0:
+        return f"NearToken::from_near({deposit // 10**24})"
+    if deposit and deposit % 10**21 == 0:
+        return f"NearToken::from_millinear({deposit // 10**21})"
+    return f"NearToken::from_yoctonear({deposit})"
+
+
+def toml_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+# Names the generated Rust may use, and where each comes from. `rust_uses` imports exactly the
+# ones a file mentions, so the output has no unused imports whatever the spec contains.
+NEAR_SDK_NAMES = {
+    "env": "env",
+    "near": "near",
+    "log!": "log",
+    "json!": "serde_json::json",
+    "serde_json::": "serde_json",
+    "AccountId": "AccountId",
+    "Gas": "Gas",
+    "GasWeight": "GasWeight",
+    "NearToken": "NearToken",
+    "PanicOnDefault": "PanicOnDefault",
+    "Promise": "Promise",
+    "PromiseOrValue": "PromiseOrValue",
+    "U64": "json_types::U64",
+    "U128": "json_types::U128",
+    "testing_env!": "testing_env",
+    "PromiseResult": "PromiseResult",
+}
+
+
+def rust_uses(body: str, crate: bool, structs: tuple[ir.Struct, ...] = ()) -> str:
+    """The `use` lines for the names that `body` mentions."""
+    code = _code_only(body)
+    sdk = []
+    for name, path in NEAR_SDK_NAMES.items():
+        word = re.escape(name.rstrip("!:"))
+        suffix = "!" if name.endswith("!") else ("::" if name.endswith("::") else r"\b(?!!)")
+        if re.search(rf"(?<![\w:.]){word}{suffix}", code):
+            sdk.append(path)
+    lines = []
+    if sdk:
+        lines.append(f"use near_sdk::{{{', '.join(sorted(set(sdk), key=_use_order))}}};")
+    if crate:
+        local = [n for n in ("outcome", "Outcome", "succeeded") if re.search(rf"\b{n}\b", code)]
+        if local:
+            lines.append(f"use crate::outcome::{{{', '.join(sorted(local, key=_use_order))}}};")
+        types = [s.name for s in structs if re.search(rf"\b{s.name}\b", code)]
+        crate_items = ["Contract", "ContractExt", *types]
+        lines.append(f"use crate::{{{', '.join(sorted(crate_items, key=_use_order))}}};")
+    return "\n".join(lines)
+
+
+def test_crate_uses(body: str, structs: tuple[ir.Struct, ...]) -> str:
+    code = _code_only(body)
+    items = ["Contract", *(s.name for s in structs if re.search(rf"\b{s.name}\b", code))]
+    return f"use crate::{{{', '.join(sorted(items, key=_use_order))}}};"
+
+
+def _code_only(body: str) -> str:
+    """Rust source without comments and string literals, for deciding what it uses."""
+    body = re.sub(r'"(?:\\.|[^"\\])*"', '""', body)
+    return re.sub(r"//[^\n]*", "", body)
+
+
+def _use_order(name: str) -> tuple:
+    # rustfmt's order inside braces: `self`, then lowercase paths, then CamelCase items.
+    return (0 if name == "self" else 1 if name[:1].islower() else 2, name)
+
+
+FILTERS = {
+    "rust_type": rust_type,
+    "rust_str": rust_str,
+    "rust_gas": rust_gas,
+    "rust_deposit": rust_deposit,
+    "toml_str": toml_str,
+    "json_lit": json_lit,
+}
+
+
+def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
+    """(output path, template, extra context) for every file of the Rust project."""
+    structs = {s.name: s for s in contract.structs}
+    contract_scope = RustScope(structs, in_callback=False)
+    uses = lambda body, crate: rust_uses(str(body), crate, contract.structs)  # noqa: E731
+    common = {"rust": contract_scope, "rust_uses_for": uses}
+    files = [
+        ("Cargo.toml", "Cargo.toml.jinja", {}),
+        ("README.md", "README.md.jinja", {}),
+        ("src/lib.rs", "src/lib.rs.jinja", common),
+        ("src/outcome.rs", "src/outcome.rs.jinja", {"uses_unit": _uses_unit_results(contract)}),
+    ]
+    if contract.structs:
+        files.append(("src/types.rs", "src/types.rs.jinja", common))
+    for flow in contract.flows:
+        context = {
+            **common,
+            "flow": flow,
+            "flow_scope": RustScope(structs, in_callback=False),
+            "callback_scope": RustScope(structs, in_callback=True),
+            "flow_uses_caller": _flow_uses_caller(flow),
+        }
+        files.append((f"src/{flow.name}.rs", "src/flow.rs.jinja", context))
+    files.append(("src/tests.rs", "src/tests.rs.jinja", {**common, **_test_helpers(contract)}))
+    files.append(("sandbox-tests/Cargo.toml", "sandbox-tests/Cargo.toml.jinja", {}))
+    files.append(
+        ("sandbox-tests/tests/workspaces.rs", "sandbox-tests/tests/workspaces.rs.jinja", common)
+    )
+    return files
+
+
+def _uses_unit_results(contract: ir.Contract) -> bool:
+    return any(
+        slot.type is None for f in contract.flows for s in f.steps() for slot in s.callback.slots
+    )
+
+
+def _flow_uses_caller(flow: ir.Flow) -> bool:
+    refs = ir.refs_in(flow.log) + [r for u in flow.updates for r in ir.refs_in(u.value)]
+    refs += [r for c in flow.step.calls for _, e in c.args for r in ir.refs_in(e)]
+    refs += list(flow.step.callback.params)
+    return any(r.source == "caller" for r in refs)
+
+
+def _test_helpers(contract: ir.Contract) -> dict:
+    """Functions the unit-test template calls to place sample values and expectations."""
+    structs = {s.name: s for s in contract.structs}
+    scope = RustScope(structs, in_callback=True)
+    init_params = [p.name for p in contract.init.params] if contract.init else []
+
+    def sample_lit(t: ir.Type, index: int) -> ir.Lit:
+        if t == ir.ACCOUNT_ID and index > 0:
+            return ir.Lit(f"account{index}.near", t)
+        return ir.Lit(samples.sample(t, structs), t)
+
+    def account_of(external: ir.External) -> str:
+        if isinstance(external.account, str):
+            return rust_str(external.account)
+        field_ = external.account
+        if field_.name in init_params:
+            return rust_str(f"account{init_params.index(field_.name) + 1}.near")
+        return rust_str(field_.default.value)
+
+    def expected_receipts(flow: ir.Flow) -> list[tuple[str, list[str]]]:
+        step = flow.step
+        copies = len(step.fan_out.over) if step.fan_out else 1
+        if step.kind == "parallel":
+            rows = [(account_of(c.external), [c.method.name]) for c in step.calls]
+        else:
+            rows = [(account_of(step.target), [c.method.name for c in step.calls])] * copies
+        return rows + [("contract_account().as_str()", [step.callback.name])]
+
+    def arg_lit(ref: ir.Ref, value, case: dict) -> str:
+        if ref.source == "previous" and case["rolls_back"]:
+            return ref.name
+        if ref.source == "caller":
+            return "CALLER.parse().unwrap()"
+        return scope.lit(ir.Lit(value, ref.type))
+
+    def callback_arg(case: dict, name: str, t: ir.Type) -> str:
+        return scope.lit(sample_lit(t, 0))
+
+    return {
+        "sample_lit": sample_lit,
+        "expected_receipts": expected_receipts,
+        "callback_cases": lambda flow: samples.callback_cases(flow, structs),
+        "arg_lit": arg_lit,
+        "callback_arg": callback_arg,
+        "test_crate_uses": lambda body: test_crate_uses(str(body), contract.structs),
+    }

@@ -1,0 +1,180 @@
+"""The spec as users write it (YAML or the Python DSL): strict pydantic models, no semantics yet.
+
+Field names here are the YAML keys. Cross references (externals, methods, types, names used in
+templates) are checked later by `xccgen.spec.resolve`, which turns this model into the IR.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+
+Amount = StrictStr | StrictInt  # "10 Tgas", "0.5 NEAR", or an integer in the smallest unit
+Literal_ = Any  # a JSON literal; checked against the declared type during resolution
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True)
+
+
+class StateField(Model):
+    type: StrictStr
+    default: Literal_ = None
+    description: StrictStr | None = None
+    view: StrictBool = True  # generate a `get_<field>` view method
+
+
+class Init(Model):
+    name: StrictStr = "init"
+    private: StrictBool = True
+    params: list[StrictStr] = []
+
+
+class ContractSection(Model):
+    name: StrictStr
+    description: StrictStr | None = None
+    state: dict[StrictStr, StateField] = {}
+    init: Init | None = None
+
+
+class Method(Model):
+    args: dict[StrictStr, StrictStr] = {}
+    returns: StrictStr | None = None
+    kind: Literal["call", "view"] | None = (
+        None  # default: view when it returns and takes no deposit
+    )
+    payable: StrictBool = False
+    description: StrictStr | None = None
+
+
+class External(Model):
+    account: StrictStr  # `state.<field>` or a literal account id
+    description: StrictStr | None = None
+    methods: dict[StrictStr, Method | None] = {}
+
+
+class Defaults(Model):
+    gas: Amount = "10 Tgas"
+    deposit: Amount = 0
+    callback_gas: Amount = "10 Tgas"
+
+
+class Fallback(Model):
+    """What a callback does with one optional call's failure: log it, use a default value."""
+
+    log: StrictStr | None = None
+    default: Literal_ = None
+
+
+class Call(Model):
+    """One function call: `call: hello.get_greeting` (parallel) or `{method: args}` (batch)."""
+
+    call: StrictStr
+    args: dict[StrictStr, Literal_] = {}
+    as_: StrictStr | None = Field(default=None, alias="as")
+    gas: Amount | None = None
+    gas_weight: StrictInt | None = None
+    deposit: Amount | None = None  # an amount, or "attached" for the flow's attached deposit
+    critical: StrictBool = False
+    on_failure: Fallback | None = None
+
+
+BatchCall = StrictStr | dict[StrictStr, dict[StrictStr, Literal_] | None]
+
+
+class Batch(Model):
+    target: StrictStr
+    calls: list[BatchCall]
+    gas: Amount | None = None  # per call
+    deposit: Amount | None = None  # on the first call (e.g. "attached")
+
+
+class FanOut(Model):
+    over: list[Literal_]
+    as_: StrictStr = Field(alias="as")
+    batch: Batch | None = None
+    call: Call | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> FanOut:
+        if (self.batch is None) == (self.call is None):
+            raise ValueError("a fan_out needs exactly one of `batch` or `call`")
+        return self
+
+
+class Branch(Model):
+    log: StrictStr | None = None
+    return_: Literal_ = Field(default=None, alias="return")
+
+
+class Then(Model):
+    """The callback that runs after the step's calls, whether they succeeded or failed."""
+
+    gas: Amount | None = None
+    log: StrictStr | None = None  # logged whenever the callback runs
+    on_success: Branch | None = None
+    on_failure: Branch | None = None
+    return_: Literal_ = Field(default=None, alias="return")  # shorthand for on_success.return
+    collect: StrictStr | None = None  # fan_out: the type every result has
+    on_item_failure: Literal["skip", "fail"] = "skip"
+    next: Step | None = None  # a further step scheduled when every critical result succeeded
+
+
+class Step(Model):
+    call: Call | None = None
+    batch: Batch | None = None
+    parallel: list[Call] | None = None
+    fan_out: FanOut | None = None
+    then: Then | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Step:
+        kinds = [
+            k for k in ("call", "batch", "parallel", "fan_out") if getattr(self, k) is not None
+        ]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a flow step needs exactly one of `call`, `batch`, `parallel` or `fan_out`"
+                + (f" (found {', '.join(kinds)})" if kinds else "")
+            )
+        return self
+
+
+class Update(Model):
+    """An optimistic state change made before the calls and rolled back if they fail."""
+
+    set: Literal_ = None
+    add: Literal_ = None
+    sub: Literal_ = None
+
+    @model_validator(mode="after")
+    def _one_op(self) -> Update:
+        ops = [k for k in ("set", "add", "sub") if getattr(self, k) is not None]
+        if len(ops) != 1:
+            raise ValueError("a state update needs exactly one of `set`, `add` or `sub`")
+        return self
+
+
+class Flow(Step):
+    description: StrictStr | None = None
+    params: dict[StrictStr, StrictStr] = {}
+    payable: StrictBool = False
+    log: StrictStr | None = None  # logged when the flow starts
+    update: dict[StrictStr, Update] = {}
+    rollback: Literal["auto", "none"] = "auto"
+    lock: StrictBool = False
+
+
+class Spec(Model):
+    contract: ContractSection
+    types: dict[StrictStr, dict[StrictStr, StrictStr]] = {}
+    externals: dict[StrictStr, External] = {}
+    defaults: Defaults = Defaults()
+    flows: dict[StrictStr, Flow] = {}
+    scenarios: list[dict[StrictStr, Any]] = []  # run by `xccgen test`; validated there
+
+
+Then.model_rebuild()
+Step.model_rebuild()
+Flow.model_rebuild()

@@ -1,0 +1,111 @@
+"""Identifier, type-name and account-id rules shared by the resolver and the DSL."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+# NEAR account ids: 2-64 chars of lowercase alphanumerics separated by `.`, `-` or `_`.
+ACCOUNT_ID = re.compile(r"^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$")
+
+RUST_KEYWORDS = set(
+    "as async await break const continue crate dyn else enum extern false fn for if impl in let "
+    "loop match mod move mut pub ref return self static struct super trait true type unsafe use "
+    "where while abstract become box do final macro override priv typeof unsized virtual yield "
+    "try gen union".split()
+)
+TS_RESERVED = set(
+    "break case catch class const continue debugger default delete do else enum export extends "
+    "false finally for function if import in instanceof new null return super switch this throw "
+    "true try typeof var void while with implements interface let package private protected "
+    "public static yield any boolean number string symbol bigint object undefined never unknown "
+    "constructor arguments eval await async of".split()
+)
+# Names the generated code itself uses; a spec name equal to one would shadow or clash with it.
+GENERATED_NAMES = {
+    "env",
+    "near",
+    "log",
+    "json",
+    "promise",
+    "contract",
+    "result",
+    "results",
+    "caller",
+    "deposit",
+    "outcome",
+    "state",
+    "item",
+    "index",
+    "value",
+    "ext",
+    "new",
+    "default",
+}
+SDK_TYPES = {
+    "Contract",
+    "Promise",
+    "PromiseOrValue",
+    "PromiseError",
+    "PromiseResult",
+    "NearPromise",
+    "NearToken",
+    "Gas",
+    "AccountId",
+    "Vec",
+    "Option",
+    "String",
+    "Result",
+    "Self",
+    "Outcome",
+    "U64",
+    "U128",
+    "Map",
+    "Set",
+    "Array",
+    "Object",
+    "Error",
+    "JSON",
+    "BigInt",
+    "Number",
+    "Boolean",
+    "Uint8Array",
+}
+
+
+def identifier_problem(name: str, what: str, *, allow_generated: bool = False) -> str | None:
+    """Why `name` cannot be a method, field, parameter or result name, or None if it can."""
+    if not SNAKE.match(name):
+        return f"{what} {name!r} must be snake_case: a lowercase letter, then a-z, 0-9 or _"
+    if name in RUST_KEYWORDS or name in TS_RESERVED:
+        return f"{what} {name!r} is a reserved word in Rust or TypeScript; choose another name"
+    if not allow_generated and name in GENERATED_NAMES:
+        return f"{what} {name!r} is used by the generated code; choose another name"
+    if len(name) > 64:
+        return f"{what} {name!r} is longer than 64 characters"
+    return None
+
+
+def type_name_problem(name: str) -> str | None:
+    if not PASCAL.match(name):
+        return f"type name {name!r} must be PascalCase: an uppercase letter, then letters or digits"
+    if name in SDK_TYPES:
+        return f"type name {name!r} clashes with a Rust, TypeScript or NEAR SDK type"
+    return None
+
+
+def account_id_problem(value: str) -> str | None:
+    if not (2 <= len(value) <= 64) or not ACCOUNT_ID.match(value):
+        return (
+            f"{value!r} is not a valid NEAR account id (2-64 characters: lowercase letters, digits,"
+            " and `.`, `-` or `_` between them)"
+        )
+    return None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
