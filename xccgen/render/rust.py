@@ -117,6 +117,9 @@ class RustScope:
         copy = ref.type.is_int or ref.type.is_big or ref.type.name == "bool"
         return text if copy else f"{text}.clone()"
 
+    def field_value(self, field: ir.StateField) -> str:
+        return self.owned(ir.Ref(field.name, field.type, "state"))
+
     def moved(self, expr: ir.Expr) -> str:
         """The value itself, for its last use (a return value or a callback argument)."""
         if isinstance(expr, ir.Ref) and expr.source != "state":
@@ -197,6 +200,11 @@ def rust_deposit(deposit: int | str) -> str:
     return f"NearToken::from_yoctonear({deposit})"
 
 
+def one_line(text: str | None) -> str:
+    """Text for a `//` comment: newlines and runs of spaces become single spaces."""
+    return " ".join((text or "").split())
+
+
 def toml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -220,6 +228,8 @@ NEAR_SDK_NAMES = {
     "U128": "json_types::U128",
     "testing_env!": "testing_env",
     "PromiseResult": "PromiseResult",
+    "RuntimeFeesConfig": "RuntimeFeesConfig",
+    "test_vm_config": "test_vm_config",
 }
 
 
@@ -269,6 +279,7 @@ FILTERS = {
     "rust_deposit": rust_deposit,
     "toml_str": toml_str,
     "json_lit": json_lit,
+    "one_line": one_line,
 }
 
 

@@ -1,0 +1,55 @@
+"""The generated projects compile for real: clippy-clean Rust whose unit tests pass, and
+TypeScript that type-checks against near-sdk-js 2.0.0's own types."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SPECS
+from xccgen.generate import generate, write
+from xccgen.paths import cache_dir
+
+HOSTILE = REPO / "tests" / "generator" / "specs" / "hostile.yaml"
+pytestmark = [pytest.mark.toolchain, pytest.mark.slow]
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> str:
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"`{' '.join(cmd)}` failed in {cwd}:\n{output[-6000:]}"
+    return output
+
+
+def cargo_env() -> dict:
+    # One shared target directory: near-sdk and its dependencies compile once for all projects.
+    return {**os.environ, "CARGO_TARGET_DIR": str(cache_dir() / "target" / "native")}
+
+
+def rust_projects(tmp_path_factory) -> list[Path]:
+    projects = [REPO / "generated" / spec.stem / "rust" for spec in SPECS]
+    out = tmp_path_factory.mktemp("hostile")
+    write(generate([HOSTILE], out, ("rust",)), out, ("rust",), force=False)
+    return projects + [out / "hostile" / "rust"]
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
+    if shutil.which("cargo") is None:
+        pytest.fail("cargo is not installed: run `xccgen toolchain install rust`")
+    return rust_projects(tmp_path_factory)
+
+
+@pytest.mark.parametrize("index", range(len(SPECS) + 1))
+def test_rust_project_is_clippy_clean_and_its_unit_tests_pass(projects, index):
+    project = projects[index]
+    run(["cargo", "fmt", "--check"], project)
+    run(["cargo", "clippy", "--all-targets", "--", "-D", "warnings"], project, cargo_env())
+    output = run(["cargo", "test"], project, cargo_env())
+    passed = [int(n) for n in re.findall(r"test result: ok\. (\d+) passed", output)]
+    assert passed and passed[0] >= 3, f"the generated unit tests must run:\n{output[-3000:]}"
