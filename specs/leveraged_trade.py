@@ -66,7 +66,7 @@ spec = Spec(
                 ),
             ],
             then=Then(
-                gas="60 Tgas",
+                gas="70 Tgas",
                 on_failure=Branch(
                     log="Price or collateral ratio unavailable; trade cancelled",
                     return_={"value": {"filled": False, "price": "0", "amount": "0"}},

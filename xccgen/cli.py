@@ -40,6 +40,7 @@ def main() -> None:
 # Subcommands register themselves here, one import and one line each.
 from xccgen.commands import build as _build  # noqa: E402
 from xccgen.commands import generate as _generate  # noqa: E402
+from xccgen.commands import graph as _graph  # noqa: E402
 from xccgen.commands import spec_tools as _spec_tools  # noqa: E402
 from xccgen.commands import toolchain as _toolchain  # noqa: E402
 
@@ -49,7 +50,12 @@ main.add_command(_spec_tools.init_command)
 main.add_command(_spec_tools.schema_command)
 main.add_command(_spec_tools.convert_command)
 main.add_command(_spec_tools.templates_group)
+main.add_command(_graph.graph_command)
 
 main.add_command(_toolchain.doctor)
 main.add_command(_toolchain.toolchain)
 main.add_command(_build.build)
+
+from xccgen.commands import sandbox as _sandbox  # noqa: E402
+
+main.add_command(_sandbox.sandbox)

@@ -29,7 +29,7 @@ def to_yaml(spec: Spec) -> str:
 
 
 def _flow_leaves(node: Any) -> Any:
-    """Small mappings and lists of scalars print inline (`{type: AccountId}`), as people write them."""
+    """Small mappings and lists of scalars print inline (`{type: AccountId}`), as people write."""
     if isinstance(node, dict):
         mapped = CommentedMap((k, _flow_leaves(v)) for k, v in node.items())
         if node and all(not isinstance(v, dict | list) for v in node.values()) and len(node) <= 4:

@@ -16,7 +16,9 @@ HOSTILE = REPO / "tests" / "generator" / "specs" / "hostile.yaml"
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_committed_output_is_up_to_date(cli, monkeypatch):
@@ -88,8 +90,10 @@ def test_a_bad_spec_leaves_previous_output_untouched(tmp_path, cli, write_spec):
     out = tmp_path / "out"
     cli("generate", SPECS[0], "-o", out)
     before = tree(out)
-    broken = write_spec(SPECS[0].read_text().replace("get_num: {returns: i8}", "get_num: {returns: i9}"),
-                        name=SPECS[0].name)
+    broken = write_spec(
+        SPECS[0].read_text().replace("get_num: {returns: i8}", "get_num: {returns: i9}"),
+        name=SPECS[0].name,
+    )
     result = cli("generate", broken, "-o", out)
     assert result.exit_code == 1
     assert "unknown type 'i9'" in result.output

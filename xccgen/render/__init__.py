@@ -10,8 +10,11 @@ import jinja2
 
 from xccgen import ir
 from xccgen.errors import XccgenError
+from xccgen.graph import mermaid
 from xccgen.paths import templates_dir
 from xccgen.render import rust, ts
+from xccgen.spec.resolve import flow_gas, gas_budget
+from xccgen.units import format_gas
 
 TARGETS = ("rust", "ts")
 VERSIONS = {"near_sdk": "5.30.0", "near_sdk_js": "2.0.0"}
@@ -36,6 +39,10 @@ def environment(target: str, override: Path | None) -> jinja2.Environment:
     if override is not None:
         search.append(str(override / target))
     search.append(str(templates_dir() / target))
+    # Parts both targets share (the README) live in templates/common/ and are included by path.
+    if override is not None:
+        search.append(str(override))
+    search.append(str(templates_dir()))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
         trim_blocks=True,
@@ -45,6 +52,9 @@ def environment(target: str, override: Path | None) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(rust.FILTERS if target == "rust" else ts.FILTERS)
+    env.globals.update(
+        mermaid=mermaid, gas_budget=gas_budget, flow_gas=flow_gas, format_gas=format_gas
+    )
     return env
 
 
@@ -54,7 +64,12 @@ def render(contract: ir.Contract, target: str, override: Path | None = None) -> 
     plan = rust.plan(contract) if target == "rust" else ts.plan(contract)
     files = []
     for out_path, template_name, context in plan:
-        base = {"contract": contract, "marker": marker(contract), "versions": VERSIONS}
+        base = {
+            "contract": contract,
+            "marker": marker(contract),
+            "versions": VERSIONS,
+            "target": target,
+        }
         try:
             text = env.get_template(template_name).render(**base, **context)
         except jinja2.TemplateError as exc:

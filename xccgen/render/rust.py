@@ -233,15 +233,19 @@ NEAR_SDK_NAMES = {
 }
 
 
+def _name_pattern(name: str) -> re.Pattern:
+    word = re.escape(name.rstrip("!:"))
+    suffix = "!" if name.endswith("!") else ("::" if name.endswith("::") else r"\b(?!!)")
+    return re.compile(rf"(?<![\w:.]){word}{suffix}")
+
+
+_SDK_PATTERNS = [(_name_pattern(name), path) for name, path in NEAR_SDK_NAMES.items()]
+
+
 def rust_uses(body: str, crate: bool, structs: tuple[ir.Struct, ...] = ()) -> str:
     """The `use` lines for the names that `body` mentions."""
     code = _code_only(body)
-    sdk = []
-    for name, path in NEAR_SDK_NAMES.items():
-        word = re.escape(name.rstrip("!:"))
-        suffix = "!" if name.endswith("!") else ("::" if name.endswith("::") else r"\b(?!!)")
-        if re.search(rf"(?<![\w:.]){word}{suffix}", code):
-            sdk.append(path)
+    sdk = [path for pattern, path in _SDK_PATTERNS if pattern.search(code)]
     lines = []
     if sdk:
         lines.append(f"use near_sdk::{{{', '.join(sorted(set(sdk), key=_use_order))}}};")

@@ -67,7 +67,9 @@ def evaluate(expr: ir.Expr | None, env: dict[str, Any]) -> Any:
     if isinstance(expr, ir.Some):
         return evaluate(expr.value, env)
     if isinstance(expr, ir.Interp):
-        return "".join(p if isinstance(p, str) else text_of(env[p.name], p.type) for p in expr.parts)
+        return "".join(
+            p if isinstance(p, str) else text_of(env[p.name], p.type) for p in expr.parts
+        )
     return [evaluate(item, env) for item in expr.items]
 
 
@@ -87,7 +89,9 @@ def callback_cases(flow: ir.Flow, structs: dict[str, ir.Struct]) -> list[dict]:
             env = dict(args)
             failed = branch != "success"
             for slot in callback.slots:
-                env[slot.bind] = slot.fallback.default.value if failed and slot.fallback else samples[slot.bind]
+                env[slot.bind] = (
+                    slot.fallback.default.value if failed and slot.fallback else samples[slot.bind]
+                )
             any_critical_failed = failed and any(s.critical for s in callback.slots)
             if callback.collect is not None:
                 env["results"] = [] if failed else [samples[s.bind] for s in callback.slots]

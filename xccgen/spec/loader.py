@@ -44,16 +44,27 @@ def validate(data: Any, source: Source) -> Spec:
 
 
 def _read_yaml(path: Path, source: Source) -> Any:
-    yaml = YAML(typ="rt")
+    text = path.read_text(encoding="utf-8")
+    # The C-accelerated safe loader reads the data; line numbers come from a round-trip parse
+    # of the same text, done only if a problem has to be reported.
+    source.line_index = lambda: _line_index(text)
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"))
+        return _plain(YAML(typ="safe").load(text))
+    except MarkedYAMLError:
+        pass  # libyaml rejects some YAML 1.2 that ruamel's own parser reads; let that one decide
+    try:
+        return _plain(YAML(typ="rt").load(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
         raise SpecError([f"{source.display}{line}: {problem}"]) from None
-    _record_lines(doc, (), source.lines)
-    return _plain(doc)
+
+
+def _line_index(text: str) -> dict[PathKey, int]:
+    lines: dict[PathKey, int] = {}
+    _record_lines(YAML(typ="rt").load(text), (), lines)
+    return lines
 
 
 def _record_lines(node: Any, path: PathKey, lines: dict[PathKey, int]) -> None:

@@ -6,7 +6,7 @@ templates) are checked later by `xccgen.spec.resolve`, which turns this model in
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +22,21 @@ def format_path(path: Sequence[str | int]) -> str:
 
 @dataclass
 class Source:
-    """A loaded spec file: its display name and, for YAML, the line of every key and item."""
+    """A loaded spec file: its display name and, for YAML, the line of every key and item.
+
+    `line_index` maps a path to its line; it is computed only when a problem is reported, since
+    reading line numbers needs the (slow) round-trip YAML parser.
+    """
 
     file: Path
-    lines: dict[PathKey, int] = field(default_factory=dict)
+    line_index: Callable[[], dict[PathKey, int]] | None = None
+    _lines: dict[PathKey, int] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> dict[PathKey, int]:
+        if self._lines is None:
+            self._lines = self.line_index() if self.line_index else {}
+        return self._lines
 
     @property
     def display(self) -> str:
