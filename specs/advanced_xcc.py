@@ -108,4 +108,116 @@ spec = Spec(
             description="The same batch sent three times in parallel; the callback collects the greetings.",
         ),
     },
+    scenarios=[
+        {
+            "name": "reads_three_contracts",
+            "description": "The guide's expectations for parallel calls to three contracts.",
+            "deploy": {"hello": "hello", "counter": "counter", "guestbook": "guestbook"},
+            "init": {
+                "hello_account": "hello",
+                "counter_account": "counter",
+                "guestbook_account": "guestbook",
+            },
+            "setup": [
+                {"call": "hello.set_greeting", "args": {"greeting": "Howdy"}},
+                {"call": "guestbook.add_message", "args": {"text": "my message"}},
+                {"call": "counter.decrement"},
+            ],
+            "call": "multiple_contracts",
+            "expect": {
+                "return": [
+                    "Howdy",
+                    -1,
+                    [{"premium": False, "sender": "{caller}", "text": "my message"}],
+                ]
+            },
+        },
+        {
+            "name": "fans_out_to_one_contract",
+            "deploy": {"hello": "hello", "counter": "counter", "guestbook": "guestbook"},
+            "init": {
+                "hello_account": "hello",
+                "counter_account": "counter",
+                "guestbook_account": "guestbook",
+            },
+            "call": "similar_contracts",
+            "expect": {
+                "return": ["hi", "howdy", "bye"],
+                "logs": ["Saving greeting: hi", "Saving greeting: howdy", "Saving greeting: bye"],
+            },
+        },
+        {
+            "name": "batch_returns_last_result",
+            "deploy": {"hello": "hello", "counter": "counter", "guestbook": "guestbook"},
+            "init": {
+                "hello_account": "hello",
+                "counter_account": "counter",
+                "guestbook_account": "guestbook",
+            },
+            "call": "batch_actions",
+            "expect": {
+                "return": "bye",
+                "logs": ["The last result is bye"],
+                "views": [{"view": "hello.get_greeting", "returns": "bye"}],
+            },
+        },
+        {
+            "name": "counter_account_missing",
+            "description": "The counter account does not exist; the other calls still succeed.",
+            "deploy": {"hello": "hello", "guestbook": "guestbook"},
+            "init": {
+                "hello_account": "hello",
+                "counter_account": "nobody",
+                "guestbook_account": "guestbook",
+            },
+            "call": "multiple_contracts",
+            "expect": {"return": ["Hello", 0, []], "logs": ["The call to Counter failed"]},
+        },
+        {
+            "name": "batch_action_panics",
+            "description": "The second action of the batch panics; the whole batch is reverted.",
+            "deploy": {"hello": "faulty", "counter": "counter", "guestbook": "guestbook"},
+            "init": {
+                "hello_account": "hello",
+                "counter_account": "counter",
+                "guestbook_account": "guestbook",
+            },
+            "call": "batch_actions",
+            "expect": {
+                "return": "",
+                "logs": ["The batch call failed and all calls got reverted"],
+                "views": [{"view": "hello.stored_greeting", "returns": "Hello"}],
+            },
+        },
+        {
+            "name": "answers_are_not_json",
+            "description": "The counter answers bytes that are not JSON, the guest book JSON of the wrong shape.",
+            "deploy": {"hello": "hello", "counter": "faulty", "guestbook": "faulty"},
+            "init": {
+                "hello_account": "hello",
+                "counter_account": "counter",
+                "guestbook_account": "guestbook",
+            },
+            "call": "multiple_contracts",
+            "expect": {
+                "return": ["Hello", 0, []],
+                "logs": [
+                    "counter.get_num returned an invalid response format",
+                    "guestbook.get_messages returned an invalid response format",
+                ],
+            },
+        },
+        {
+            "name": "too_little_gas",
+            "description": "20 Tgas cannot pay for three 10 Tgas calls; the transaction fails, nothing runs.",
+            "deploy": {"hello": "hello", "counter": "counter", "guestbook": "guestbook"},
+            "init": {
+                "hello_account": "hello",
+                "counter_account": "counter",
+                "guestbook_account": "guestbook",
+            },
+            "call": {"call": "multiple_contracts", "gas": "20 Tgas"},
+            "expect": {"status": "failure"},
+        },
+    ],
 )

@@ -69,4 +69,62 @@ spec = Spec(
             },
         )
     },
+    scenarios=[
+        {
+            "name": "deposit_accepted",
+            "deploy": {"vault": "vault"},
+            "init": {"vault_account": "vault"},
+            "setup": [{"call": "vault.new", "signer": "vault"}],
+            "call": {"call": "escrow_deposit", "args": {"memo": "first"}, "deposit": "1 NEAR"},
+            "expect": {
+                "return": "1000000000000000000000000",
+                "logs": ["Escrowing 1000000000000000000000000 yoctoNEAR for {caller}"],
+                "views": [
+                    {"view": "get_total_escrowed", "returns": "1000000000000000000000000"},
+                    {"view": "get_last_depositor", "returns": "{caller}"},
+                    {
+                        "view": "vault.balance_of",
+                        "args": {"account_id": "{caller}"},
+                        "returns": "1000000000000000000000000",
+                    },
+                ],
+                "balances": {"vault": {"at_least": "1 NEAR"}},
+            },
+        },
+        {
+            "name": "deposit_rejected",
+            "description": "The vault panics; the escrow rolls its bookkeeping back and refunds the caller.",
+            "deploy": {"vault": "vault"},
+            "init": {"vault_account": "vault"},
+            "setup": [{"call": "vault.new", "signer": "vault"}],
+            "call": {"call": "escrow_deposit", "args": {"memo": "reject"}, "deposit": "1 NEAR"},
+            "expect": {
+                "return": "0",
+                "logs": [
+                    "Refunding 1000000000000000000000000 yoctoNEAR to {caller}",
+                    "The vault rejected the deposit; rolled back",
+                ],
+                "views": [
+                    {"view": "get_total_escrowed", "returns": "0"},
+                    {"view": "get_last_depositor", "returns": None},
+                ],
+                "balances": {
+                    "caller": {"at_least": "-0.01 NEAR"},
+                    "vault": {"at_most": "0.001 NEAR"},
+                },
+            },
+        },
+        {
+            "name": "vault_missing",
+            "description": "The vault account does not exist; same rollback and refund.",
+            "init": {"vault_account": "nobody"},
+            "call": {"call": "escrow_deposit", "args": {"memo": "first"}, "deposit": "1 NEAR"},
+            "expect": {
+                "return": "0",
+                "logs": ["Refunding 1000000000000000000000000 yoctoNEAR to {caller}"],
+                "views": [{"view": "get_total_escrowed", "returns": "0"}],
+                "balances": {"caller": {"at_least": "-0.01 NEAR"}},
+            },
+        },
+    ],
 )

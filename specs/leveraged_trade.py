@@ -101,4 +101,57 @@ spec = Spec(
             update={"trades_started": Update(add=1)},
         )
     },
+    scenarios=[
+        {
+            "name": "trade_filled",
+            "deploy": {"dex": "market", "lending": "market"},
+            "init": {"dex_account": "dex", "lending_account": "lending"},
+            "call": {"call": "leveraged_trade", "args": {"pair": "NEAR/USDC"}, "deposit": "2 NEAR"},
+            "expect": {
+                "return": {"filled": True, "price": "100", "amount": "2000000000000000000000000"},
+                "logs": ["Trade of NEAR/USDC executed at 100"],
+                "views": [
+                    {"view": "get_trades_started", "returns": 1},
+                    {"view": "dex.trades", "returns": 1},
+                ],
+                "balances": {"dex": {"at_least": "2 NEAR"}},
+            },
+        },
+        {
+            "name": "price_unavailable",
+            "description": "The first step fails; the second is never scheduled and the deposit comes back.",
+            "deploy": {"dex": "market", "lending": "market"},
+            "init": {"dex_account": "dex", "lending_account": "lending"},
+            "call": {"call": "leveraged_trade", "args": {"pair": "BAD/PAIR"}, "deposit": "2 NEAR"},
+            "expect": {
+                "return": {"filled": False, "price": "0", "amount": "0"},
+                "logs": [
+                    "dex.get_price failed",
+                    "Price or collateral ratio unavailable; trade cancelled",
+                ],
+                "views": [
+                    {"view": "get_trades_started", "returns": 0},
+                    {"view": "dex.trades", "returns": 0},
+                ],
+                "balances": {"caller": {"at_least": "-0.05 NEAR"}},
+            },
+        },
+        {
+            "name": "trade_rejected",
+            "description": "Both reads succeed but the DEX rejects the trade in the second step.",
+            "deploy": {"dex": "market", "lending": "market"},
+            "init": {"dex_account": "dex", "lending_account": "lending"},
+            "call": {"call": "leveraged_trade", "args": {"pair": "NO/FILL"}, "deposit": "2 NEAR"},
+            "expect": {
+                "return": {"filled": False, "price": "0", "amount": "0"},
+                "logs": [
+                    "dex.execute_trade failed",
+                    "The DEX rejected the trade",
+                    "Refunding 2000000000000000000000000 yoctoNEAR to {caller}",
+                ],
+                "views": [{"view": "get_trades_started", "returns": 0}],
+                "balances": {"caller": {"at_least": "-0.05 NEAR"}},
+            },
+        },
+    ],
 )

@@ -42,6 +42,7 @@ from xccgen.commands import build as _build  # noqa: E402
 from xccgen.commands import generate as _generate  # noqa: E402
 from xccgen.commands import graph as _graph  # noqa: E402
 from xccgen.commands import spec_tools as _spec_tools  # noqa: E402
+from xccgen.commands import test as _test  # noqa: E402
 from xccgen.commands import toolchain as _toolchain  # noqa: E402
 
 main.add_command(_generate.generate_command)
@@ -51,6 +52,7 @@ main.add_command(_spec_tools.schema_command)
 main.add_command(_spec_tools.convert_command)
 main.add_command(_spec_tools.templates_group)
 main.add_command(_graph.graph_command)
+main.add_command(_test.test_command)
 
 main.add_command(_toolchain.doctor)
 main.add_command(_toolchain.toolchain)

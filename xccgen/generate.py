@@ -145,3 +145,25 @@ def generate(
 ) -> list[Output]:
     """Render every spec; any spec error aborts before anything is written."""
     return [render_spec(Path(p), out_root, targets, templates) for p in spec_paths]
+
+
+@dataclass(frozen=True)
+class GeneratedContract:
+    name: str  # the spec's name: projects live in generated/<name>/<target>
+    project_dirs: dict[str, Path]
+    methods: list[str]  # every method the built module must export
+
+
+def generate_for_build(
+    spec_path: Path, targets: tuple[str, ...] | list[str], out_root: Path = Path("generated")
+) -> GeneratedContract:
+    """Bring the spec's generated projects up to date (as `xccgen generate` would) for a build."""
+    targets = tuple(targets)
+    outputs = generate([spec_path], out_root, targets)
+    write(outputs, out_root, targets, force=False)
+    contract = outputs[0].contract
+    return GeneratedContract(
+        name=contract.spec_name,
+        project_dirs={t: project_dir(out_root, contract, t) for t in targets},
+        methods=contract.exported_methods(),
+    )

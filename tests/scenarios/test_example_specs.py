@@ -1,0 +1,17 @@
+"""Every example spec's scenarios, on both builds, in the sandbox (`xccgen test`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import REPO, SPECS
+
+pytestmark = [pytest.mark.toolchain, pytest.mark.slow]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_scenarios_pass_on_every_target(spec, cli, monkeypatch, tmp_path):
+    monkeypatch.chdir(REPO)
+    result = cli("test", spec.relative_to(REPO), "--build-dir", tmp_path / "build")
+    assert result.exit_code == 0, result.output
+    assert " 0 failed" in result.output

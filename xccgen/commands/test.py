@@ -1,0 +1,128 @@
+"""`xccgen test`: build a spec for both targets and run its scenarios in the sandbox."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from xccgen.build import TARGETS, build_contract, build_fixture
+from xccgen.errors import XccgenError
+from xccgen.generate import generate_for_build
+from xccgen.scenarios import Result, load_scenarios, run
+from xccgen.spec import load_contract
+
+
+@click.command("test")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--target", type=click.Choice([*TARGETS, "all"]), default="all", show_default=True)
+@click.option(
+    "--fixtures",
+    "fixture_target",
+    type=click.Choice(TARGETS),
+    default="rust",
+    show_default=True,
+    help="Which build of the fixture contracts (hello, counter, guestbook) to deploy.",
+)
+@click.option(
+    "-o", "--output", "out_root", type=click.Path(path_type=Path), default=Path("generated")
+)
+@click.option("--build-dir", type=click.Path(path_type=Path), default=Path("build"))
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON lines.")
+def test_command(specs, target, fixture_target, out_root, build_dir, as_json) -> None:
+    """Build each SPEC and run its scenarios against every target in the sandbox.
+
+    Fails when a scenario fails, or when the Rust and TypeScript builds disagree on a
+    return value or a log line.
+
+    \b
+    Example:
+      xccgen test specs/advanced_xcc.yaml
+    """
+    from xccgen.sandbox import Sandbox
+
+    targets = TARGETS if target == "all" else (target,)
+    progress = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    fixture = functools.cache(lambda name: build_fixture(name, fixture_target, progress))
+    results: list[tuple[str, Result]] = []
+    with Sandbox() as sandbox:
+        for spec in specs:
+            contract = load_contract(spec)
+            scenarios = load_scenarios(contract, spec)
+            if not scenarios:
+                raise XccgenError(f"{spec}: no `scenarios:` to run")
+            generated = generate_for_build(spec, targets, out_root)
+            for t in targets:
+                artifact = build_contract(
+                    generated.project_dirs[t],
+                    t,
+                    contract.spec_name,
+                    generated.methods,
+                    build_dir / contract.spec_name,
+                    progress,
+                )
+                for scenario in scenarios:
+                    progress(f"[{t}/{contract.spec_name}] {scenario.name}")
+                    result = run(
+                        sandbox,
+                        scenario,
+                        artifact.path,
+                        fixture,
+                        spec.parent,
+                        t,
+                    )
+                    results.append((contract.spec_name, result))
+    disagreements = compare_targets(results)
+    if as_json:
+        for spec_name, r in results:
+            click.echo(json.dumps({"spec": spec_name, **vars(r)}, default=str))
+    else:
+        Console().print(table(results))
+    failed = [r for _, r in results if not r.passed]
+    for r in failed:
+        for problem in r.problems:
+            click.secho(f"FAIL {r.target}/{r.scenario}: {problem}", fg="red", err=True)
+    for line in disagreements:
+        click.secho(f"DISAGREE {line}", fg="red", err=True)
+    total = len(results)
+    click.echo(f"{total - len(failed)} passed, {len(failed)} failed")
+    if failed or disagreements:
+        raise XccgenError(
+            f"{len(failed)} scenario run(s) failed, {len(disagreements)} disagreement(s)"
+        )
+
+
+def compare_targets(results: list[tuple[str, Result]]) -> list[str]:
+    """Rust and TypeScript builds of one spec must return and log the same things."""
+    by_key: dict[tuple[str, str], dict[str, Result]] = {}
+    for spec_name, r in results:
+        by_key.setdefault((spec_name, r.scenario), {})[r.target] = r
+    out = []
+    for (spec_name, scenario), runs in by_key.items():
+        if len(runs) < 2:
+            continue
+        first, *rest = runs.values()
+        for other in rest:
+            if (first.status, first.value) != (other.status, other.value):
+                out.append(
+                    f"{spec_name}/{scenario}: {first.target} gave {first.status} {first.value!r}, {other.target} gave {other.status} {other.value!r}"
+                )
+            if first.logs != other.logs:
+                out.append(
+                    f"{spec_name}/{scenario}: logs differ: {first.target} {first.logs!r} vs {other.target} {other.logs!r}"
+                )
+    return out
+
+
+def table(results: list[tuple[str, Result]]) -> Table:
+    grid = Table(title="scenarios")
+    for column in ("spec", "scenario", "target", "result", "gas burnt"):
+        grid.add_column(column, justify="right" if column == "gas burnt" else "left")
+    for spec_name, r in results:
+        verdict = "[green]pass[/green]" if r.passed else "[red]FAIL[/red]"
+        grid.add_row(spec_name, r.scenario, r.target, verdict, f"{r.gas_burnt / 10**12:.2f} Tgas")
+    return grid

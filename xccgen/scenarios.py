@@ -1,0 +1,279 @@
+"""Sandbox scenarios declared in a spec: deploy, set up, call, and check what happened.
+
+    scenarios:
+      - name: reads_three_contracts
+        deploy: {hello: hello, counter: counter, guestbook: guestbook}   # alias: fixture or {wasm}
+        init: {hello_account: hello, counter_account: counter, guestbook_account: guestbook}
+        setup: [{call: hello.set_greeting, args: {greeting: Howdy}}]
+        call: multiple_contracts
+        expect: {return: [Howdy, 0, []], logs: ["..."]}
+
+Accounts: each alias lives at `<alias>.test.near`, the contract under test at
+`contract.test.near`, and calls are signed by `alice.test.near` (alias `caller`). An alias used
+in `init` but not deployed is an account that does not exist: failure injection for free.
+Strings in expectations may name accounts as `{caller}`, `{contract}` or `{<alias>}`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+
+from xccgen import ir
+from xccgen.errors import SpecError, XccgenError
+from xccgen.spec.loader import pydantic_problems
+from xccgen.units import parse_deposit
+
+CONTRACT = "contract"
+CALLER = "caller"
+SUFFIX = ".test.near"
+FIXTURES = ("hello", "counter", "guestbook", "faulty", "vault", "market")
+Amount = StrictStr | StrictInt
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True)
+
+
+class WasmFile(_Model):
+    wasm: StrictStr  # a path relative to the spec file
+
+
+class Step(_Model):
+    call: StrictStr  # `<alias>.<method>`, or a method of the contract under test
+    args: dict[StrictStr, Any] = {}
+    deposit: Amount = 0
+    gas: Amount = "300 Tgas"
+    signer: StrictStr = CALLER
+
+
+class ViewCheck(_Model):
+    view: StrictStr  # `<alias>.<method>` or a method of the contract under test
+    args: dict[StrictStr, Any] = {}
+    returns: Any = None
+
+
+class BalanceCheck(_Model):
+    at_least: Amount | None = None  # bounds on the change of the balance over the call
+    at_most: Amount | None = None
+
+
+class Expect(_Model):
+    status: Literal["success", "failure"] = "success"
+    return_: Any = Field(default=None, alias="return")
+    error: StrictStr | None = None  # a substring of the failure message
+    logs: list[StrictStr | dict[StrictStr, StrictStr]] = []  # substrings, or {regex: ...}
+    no_logs: list[StrictStr] = []  # substrings that must not appear
+    views: list[ViewCheck] = []
+    balances: dict[StrictStr, BalanceCheck] = {}
+
+
+class Scenario(_Model):
+    name: StrictStr
+    description: StrictStr | None = None
+    deploy: dict[StrictStr, StrictStr | WasmFile] = {}
+    init: dict[StrictStr, Any] | None = None
+    setup: list[Step] = []
+    call: StrictStr | Step
+    expect: Expect = Expect()
+
+
+def account(alias: str) -> str:
+    return alias if "." in alias else f"{alias}{SUFFIX}"
+
+
+def substitute(value: Any, aliases: set[str]) -> Any:
+    """`{alias}` inside strings -> the alias's account id, recursively."""
+    if isinstance(value, str):
+
+        def swap(match: re.Match) -> str:
+            name = match.group(1)
+            return account(name) if name in aliases else match.group(0)
+
+        return re.sub(r"\{([a-z][a-z0-9_]*)\}", swap, value)
+    if isinstance(value, list):
+        return [substitute(v, aliases) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute(v, aliases) for k, v in value.items()}
+    return value
+
+
+class _Scenarios(_Model):
+    scenarios: list[Scenario]
+
+
+def load_scenarios(contract: ir.Contract, spec_path: Path) -> list[Scenario]:
+    """Validate the spec's `scenarios:`; problems name the spec path, line and scenario."""
+    from xccgen.spec.loader import load
+
+    _, source = load(spec_path)
+    data = {"scenarios": list(contract.scenarios)}
+    try:
+        scenarios = _Scenarios.model_validate(data).scenarios
+    except ValidationError as exc:
+        raise SpecError(pydantic_problems(exc, data, source)) from None
+    problems = []
+    names: set[str] = set()
+    for index, scenario in enumerate(scenarios):
+        path = ("scenarios", index)
+        problems += [source.error(path + p, m) for p, m in check(scenario, contract, spec_path)]
+        if scenario.name in names:
+            problems.append(source.error(path + ("name",), f"scenario {scenario.name!r} repeats"))
+        names.add(scenario.name)
+    if problems:
+        raise SpecError(problems)
+    return scenarios
+
+
+def check(scenario: Scenario, contract: ir.Contract, spec_path: Path) -> list[tuple[tuple, str]]:
+    """Cross references a schema cannot check: fixtures, wasm paths, methods, init params."""
+    found = []
+    methods = set(contract.exported_methods())
+    for alias, target in scenario.deploy.items():
+        if alias in (CONTRACT, CALLER):
+            found.append(
+                (("deploy", alias), f"{alias!r} is reserved for the account {account(alias)}")
+            )
+        if isinstance(target, str) and target not in FIXTURES:
+            found.append(
+                (
+                    ("deploy", alias),
+                    f"no fixture {target!r}; use one of {', '.join(FIXTURES)} or {{wasm: path}}",
+                )
+            )
+        if isinstance(target, WasmFile) and not (spec_path.parent / target.wasm).is_file():
+            found.append(
+                (("deploy", alias, "wasm"), f"no such file {target.wasm!r} (relative to the spec)")
+            )
+    if scenario.init is not None and contract.init is None:
+        found.append((("init",), "the contract has no init method"))
+    if scenario.init is not None and contract.init is not None:
+        params = {p.name for p in contract.init.params}
+        for key in scenario.init:
+            if key not in params:
+                found.append((("init", key), f"{contract.init.name} takes no argument {key!r}"))
+    call = scenario.call if isinstance(scenario.call, Step) else Step(call=scenario.call)
+    if "." not in call.call and call.call not in methods:
+        found.append((("call",), f"the contract has no method {call.call!r}"))
+    return found
+
+
+@dataclass
+class Result:
+    scenario: str
+    target: str
+    passed: bool
+    problems: list[str] = field(default_factory=list)
+    value: Any = None
+    logs: list[str] = field(default_factory=list)
+    gas_burnt: int = 0
+    status: str = ""
+
+
+def run(
+    sandbox, scenario: Scenario, contract_wasm: Path, fixture_wasm, spec_dir: Path, target: str
+) -> Result:
+    """Run one scenario on a fresh chain; `fixture_wasm(name) -> Path` builds fixtures on demand."""
+    sandbox.reset()
+    aliases = {CONTRACT, CALLER, *scenario.deploy}
+    for alias, source in scenario.deploy.items():
+        wasm = fixture_wasm(source) if isinstance(source, str) else spec_dir / source.wasm
+        sandbox.create_account(account(alias), "50 NEAR")
+        sandbox.deploy(account(alias), wasm)
+    sandbox.create_account(account(CONTRACT), "50 NEAR")
+    sandbox.deploy(account(CONTRACT), contract_wasm)
+    sandbox.create_account(account(CALLER), "100 NEAR")
+    problems: list[str] = []
+    if scenario.init is not None:
+        # A bare alias names an account; one that was not deployed does not exist.
+        args = {k: account(v) if _is_alias(v) else v for k, v in scenario.init.items()}
+        out = sandbox.call(account(CONTRACT), account(CONTRACT), "init", args)
+        if out.status != "success":
+            return Result(scenario.name, target, False, [f"init failed: {out.error}"])
+    for index, step in enumerate(scenario.setup):
+        out = _call(sandbox, step, aliases)
+        if out.status != "success":
+            problems.append(f"setup[{index}] {step.call} failed: {out.error}")
+    if problems:
+        return Result(scenario.name, target, False, problems)
+    call = scenario.call if isinstance(scenario.call, Step) else Step(call=scenario.call)
+    watched = {name: sandbox.balance(account(name)) for name in scenario.expect.balances}
+    supply_before = sandbox.total_supply() + sandbox.tokens_burnt_total()
+    out = _call(sandbox, call, aliases)
+    result = Result(scenario.name, target, True, [], None, out.logs, out.gas_burnt, out.status)
+    expect = scenario.expect
+    if out.status != expect.status:
+        problems.append(f"status {out.status} (error: {out.error}), expected {expect.status}")
+    if out.status == "success":
+        result.value = out.json()
+        if expect.return_ is not None and result.value != substitute(expect.return_, aliases):
+            problems.append(
+                f"returned {result.value!r}, expected {substitute(expect.return_, aliases)!r}"
+            )
+    elif expect.error and expect.error not in str(out.error):
+        problems.append(f"error {out.error!r} does not contain {expect.error!r}")
+    for wanted in expect.logs:
+        if isinstance(wanted, dict):
+            pattern = wanted.get("regex", "")
+            if not any(re.search(pattern, line) for line in out.logs):
+                problems.append(f"no log line matches /{pattern}/ in {out.logs!r}")
+        elif not any(substitute(wanted, aliases) in line for line in out.logs):
+            problems.append(f"no log line contains {wanted!r} in {out.logs!r}")
+    for unwanted in expect.no_logs:
+        if any(unwanted in line for line in out.logs):
+            problems.append(f"a log line contains {unwanted!r}: {out.logs!r}")
+    for view in expect.views:
+        receiver, method = _target(view.view, aliases)
+        try:
+            got = sandbox.view(receiver, method, substitute(view.args, aliases) or None)
+        except XccgenError as exc:
+            problems.append(f"view {view.view} failed: {exc}")
+            continue
+        if got != substitute(view.returns, aliases):
+            problems.append(f"view {view.view} returned {got!r}, expected {view.returns!r}")
+    for name, bounds in expect.balances.items():
+        change = sandbox.balance(account(name)) - watched[name]
+        if bounds.at_least is not None and change < _signed(bounds.at_least):
+            problems.append(
+                f"balance of {name} changed by {change}, expected at least {bounds.at_least}"
+            )
+        if bounds.at_most is not None and change > _signed(bounds.at_most):
+            problems.append(
+                f"balance of {name} changed by {change}, expected at most {bounds.at_most}"
+            )
+    # Money is conserved: every yoctoNEAR is on an account or burnt, whatever happened.
+    supply_after = sandbox.total_supply() + sandbox.tokens_burnt_total()
+    if supply_after != supply_before:
+        problems.append(f"money not conserved: {supply_before} before, {supply_after} after")
+    result.problems = problems
+    result.passed = not problems
+    return result
+
+
+def _is_alias(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9_]*", value) is not None
+
+
+def _signed(amount: str | int) -> int:
+    if isinstance(amount, str) and amount.strip().startswith("-"):
+        return -parse_deposit(amount.strip()[1:].strip())
+    return parse_deposit(amount)
+
+
+def _target(name: str, aliases: set[str]) -> tuple[str, str]:
+    if "." in name:
+        alias, method = name.split(".", 1)
+        return account(alias), method
+    return account(CONTRACT), name
+
+
+def _call(sandbox, step: Step, aliases: set[str]):
+    receiver, method = _target(step.call, aliases)
+    args = substitute(step.args, aliases) if step.args else None
+    return sandbox.call(
+        account(step.signer), receiver, method, args, gas=step.gas, deposit=step.deposit
+    )
