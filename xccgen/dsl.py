@@ -13,9 +13,23 @@ A spec file defines a module-level `spec`; `xccgen convert SPEC --to python` wri
 
 from __future__ import annotations
 
-from xccgen.spec.model import Batch, Branch, Call, Defaults, External, Fallback, FanOut, Flow, Init
+from xccgen.spec.model import (
+    Batch,
+    Branch,
+    Call,
+    Defaults,
+    External,
+    Fallback,
+    FanOut,
+    Flow,
+    Init,
+    Method,
+    Spec,
+    Step,
+    Then,
+    Update,
+)
 from xccgen.spec.model import ContractSection as Contract
-from xccgen.spec.model import Method, Spec, Step, Then, Update
 from xccgen.spec.model import StateField as State
 
 __all__ = [

@@ -32,7 +32,7 @@ impl Contract {
             ))
             .then(
                 Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(60))
+                    .with_static_gas(Gas::from_tgas(70))
                     .leveraged_trade_callback(caller, deposit, pair),
             )
     }
