@@ -67,6 +67,7 @@ spec = Spec(
                 "total_escrowed": Update(add="{deposit}"),
                 "last_depositor": Update(set="{caller}"),
             },
+            lock=True,
         )
     },
     scenarios=[

@@ -99,6 +99,7 @@ spec = Spec(
             payable=True,
             log="Starting a leveraged trade of {pair} for {caller}",
             update={"trades_started": Update(add=1)},
+            lock=True,
         )
     },
     scenarios=[

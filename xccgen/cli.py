@@ -39,6 +39,7 @@ def main() -> None:
 
 # Subcommands register themselves here, one import and one line each.
 from xccgen.commands import build as _build  # noqa: E402
+from xccgen.commands import check as _check  # noqa: E402
 from xccgen.commands import generate as _generate  # noqa: E402
 from xccgen.commands import graph as _graph  # noqa: E402
 from xccgen.commands import spec_tools as _spec_tools  # noqa: E402
@@ -47,6 +48,7 @@ from xccgen.commands import toolchain as _toolchain  # noqa: E402
 
 main.add_command(_generate.generate_command)
 main.add_command(_generate.validate_command)
+main.add_command(_check.check_command)
 main.add_command(_spec_tools.init_command)
 main.add_command(_spec_tools.schema_command)
 main.add_command(_spec_tools.convert_command)

@@ -183,6 +183,7 @@ class Call:
     bind: str | None  # the `as` name its result gets in the callback
     critical: bool
     fallback: Fallback | None
+    path: tuple = ()  # where the call is written in the spec, for findings
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ class Callback:
     returns: Type | None  # the value type the whole chain resolves to
     collect: Type | None = None  # fan_out: every slot has this type
     skip_failed_items: bool = True
+    path: tuple = ()  # the spec path of its `then:`
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,7 @@ class FanOut:
     over: tuple[Lit, ...]
     var: str
     type: Type
+    path: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -255,10 +258,21 @@ class Flow:
     rollback: bool
     lock: bool
     step: Step
+    path: tuple = ()
 
     @property
     def returns(self) -> Type | None:
         return self.step.callback.returns
+
+    @property
+    def mutates(self) -> bool:
+        """Whether the flow and its callbacks write state (and so take `&mut self`)."""
+        return bool(self.updates) or self.lock
+
+    @property
+    def lock_field(self) -> str:
+        """The state flag that `lock: true` sets while the flow's calls are pending."""
+        return f"{self.name}_pending"
 
     def steps(self) -> list[Step]:
         out, step = [], self.step
@@ -281,6 +295,10 @@ class Contract:
     scenarios: tuple[dict, ...] = field(default=())
 
     @property
+    def locks(self) -> list[Flow]:
+        return [f for f in self.flows if f.lock]
+
+    @property
     def requires_init(self) -> bool:
         return any(f.default is None for f in self.state)
 
@@ -288,6 +306,7 @@ class Contract:
         """Every method the deployed contract must export."""
         names = [self.init.name] if self.init else []
         names += [f"get_{f.name}" for f in self.state if f.view]
+        names += [f"is_{f.lock_field}" for f in self.locks]
         for flow in self.flows:
             names.append(flow.name)
             names += [step.callback.name for step in flow.steps()]

@@ -67,8 +67,11 @@ def generate_command(specs, out_root, target, templates, check, force) -> None:
 
 @click.command("validate")
 @SPECS
-def validate_command(specs) -> None:
-    """Check each SPEC without generating anything.
+@click.option("--strict", is_flag=True, help="Treat the safety checks' warnings as errors.")
+def validate_command(specs, strict) -> None:
+    """Check each SPEC (schema, references, safety checks) without generating anything.
+
+    `xccgen check` prints the full report with warnings and gas budgets.
 
     \b
     Example:
@@ -77,7 +80,7 @@ def validate_command(specs) -> None:
     problems = []
     for spec in specs:
         try:
-            contract = load_contract(spec)
+            contract = load_contract(spec, strict=strict)
         except SpecError as exc:
             problems.extend(exc.problems)
             continue

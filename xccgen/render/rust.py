@@ -228,6 +228,7 @@ NEAR_SDK_NAMES = {
     "U128": "json_types::U128",
     "testing_env!": "testing_env",
     "PromiseResult": "PromiseResult",
+    "require!": "require",
     "RuntimeFeesConfig": "RuntimeFeesConfig",
     "test_vm_config": "test_vm_config",
 }

@@ -171,7 +171,7 @@ def _message(err: dict, node: Any) -> str:
 
 
 def _suggest(key: str, err: dict) -> str:
-    close = difflib.get_close_matches(str(key), known_keys(), n=1)
+    close = [k for k in difflib.get_close_matches(str(key), known_keys(), n=2) if k != key][:1]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -84,7 +84,15 @@ class Resolver:
                 resolved = self.resolve_flow(name, flow)
             except Problems:
                 continue
-            for method in [resolved.name] + [s.callback.name for s in resolved.steps()]:
+            if resolved.lock and resolved.lock_field in self.state:
+                self.fail(
+                    ("flows", name, "lock"),
+                    f"`lock: true` keeps its flag in a field {resolved.lock_field!r}, "
+                    "which the state already has; rename that field",
+                )
+            methods = [resolved.name] + [s.callback.name for s in resolved.steps()]
+            methods += [f"is_{resolved.lock_field}"] if resolved.lock else []
+            for method in methods:
                 if method in method_names:
                     self.fail(
                         ("flows", name),
@@ -310,8 +318,8 @@ class Resolver:
             rollback=flow.rollback == "auto",
             lock=flow.lock,
             step=step,
+            path=path,
         )
-        self.check_gas(path, resolved)
         return resolved
 
     def resolve_update(self, path: PathKey, fname: str, update: m.Update, scope: Scope):
@@ -355,15 +363,9 @@ class Resolver:
     def resolve_fan_out(self, path, step, then, scope, context, callback_name, index) -> ir.Step:
         fpath = path + ("fan_out",)
         fan = step.fan_out
-        if not fan.over:
-            raise self.abort(fpath + ("over",), "a fan_out needs at least one item")
-        if len(fan.over) > 16:
-            raise self.abort(
-                fpath + ("over",), "a fan_out of more than 16 items cannot fit in 300 Tgas"
-            )
         if not self.check_identifier(fpath + ("as",), fan.as_, "fan_out variable"):
             raise Problems()
-        first = fan.over[0]
+        first = fan.over[0] if fan.over else ""  # an empty list is a finding of xccgen.checks
         item_type = (
             ir.Type("bool")
             if isinstance(first, bool)
@@ -388,17 +390,14 @@ class Resolver:
             raise self.abort(
                 path + ("then", "collect"), "a fan_out callback needs `collect: <type>`"
             )
+        # A `collect` type that differs from the method's return type is a finding of
+        # xccgen.checks (XCC106), reported with the other safety checks.
         collect = self.parse_type(path + ("then", "collect"), then.collect)
-        if last.method.returns != collect:
-            raise self.abort(
-                path + ("then", "collect"),
-                f"collects {collect.spec} but {label} returns "
-                f"{last.method.returns.spec if last.method.returns else 'nothing'}",
-            )
         callback = self.resolve_then(
             path + ("then",), then, slots, scope, context, callback_name, index, collect=collect
         )
-        return ir.Step("fan_out", calls, callback, ir.FanOut(over, fan.as_, item_type))
+        fan_out = ir.FanOut(over, fan.as_, item_type, fpath)
+        return ir.Step("fan_out", calls, callback, fan_out)
 
     def slots(self, path, kind: str, calls: Sequence[ir.Call]) -> tuple[ir.Slot, ...]:
         if kind in ("call", "batch"):
@@ -479,6 +478,7 @@ class Resolver:
             bind=call.as_,
             critical=call.critical or single,
             fallback=fallback,
+            path=path,
         )
 
     def resolve_batch(self, path, batch: m.Batch, scope: Scope) -> tuple[ir.Call, ...]:
@@ -516,6 +516,7 @@ class Resolver:
                     bind=None,
                     critical=True,
                     fallback=None,
+                    path=cpath,
                 )
             )
         return tuple(calls)
@@ -572,8 +573,6 @@ class Resolver:
                 amount = parse_deposit(value)
             except ValueError as exc:
                 raise self.abort(path, str(exc)) from None
-        if amount and method.view:
-            raise self.abort(path, f"{method.name} is a view method; it cannot take a deposit")
         return amount
 
     # ------------------------------------------------------------------------------ callbacks
@@ -657,6 +656,7 @@ class Resolver:
             returns=returns,
             collect=collect,
             skip_failed_items=then.on_item_failure == "skip",
+            path=path,
         )
 
     def callback_gas(self, path, value) -> int:
@@ -789,22 +789,6 @@ class Resolver:
         params = tuple(sorted(needed.values(), key=lambda r: (order.get(r.source, 5), r.name)))
         success = replace(callback.success, next=nxt)
         return replace(step, callback=replace(callback, params=params, success=success))
-
-    def check_gas(self, path, flow: ir.Flow) -> None:
-        for callback, needed in callback_shortfalls(flow):
-            self.fail(
-                path,
-                f"{callback.name} gets {callback.gas / 10**12:g} Tgas but schedules a step that "
-                f"needs {needed / 10**12:g} Tgas; raise `then.gas` of the step before `next`",
-            )
-        total = flow_gas(flow)
-        if total > MAX_GAS:
-            lines = ", ".join(f"{label} {gas / 10**12:g}" for label, gas in gas_budget(flow))
-            self.fail(
-                path,
-                f"needs {total / 10**12:g} Tgas but a call gets at most 300 Tgas ({lines} Tgas); "
-                "lower the gas of its calls or split the flow",
-            )
 
 
 class Scope:

@@ -4,7 +4,7 @@
 use crate::outcome::{outcome, Outcome};
 use crate::{Contract, ContractExt};
 use near_sdk::{
-    env, json_types::U128, log, near, serde_json::json, AccountId, Gas, NearToken, Promise,
+    env, json_types::U128, log, near, require, serde_json::json, AccountId, Gas, NearToken, Promise,
 };
 
 #[near]
@@ -14,6 +14,11 @@ impl Contract {
     pub fn escrow_deposit(&mut self, memo: String) -> Promise {
         let caller = env::predecessor_account_id();
         let deposit = U128(env::attached_deposit().as_yoctonear());
+        require!(
+            !self.escrow_deposit_pending,
+            "escrow_deposit is already pending; call it again once it has finished"
+        );
+        self.escrow_deposit_pending = true;
         log!("Escrowing {} yoctoNEAR for {}", deposit.0, caller);
         self.total_escrowed = U128(self.total_escrowed.0 + deposit.0);
         let previous_last_depositor = self.last_depositor.replace(caller.clone());
@@ -41,6 +46,7 @@ impl Contract {
         deposit: U128,
         previous_last_depositor: Option<AccountId>,
     ) -> U128 {
+        self.escrow_deposit_pending = false;
         let result = match outcome::<U128>(0) {
             Outcome::Ok(value) => Some(value),
             Outcome::Failed => {

@@ -15,6 +15,8 @@ pub struct Contract {
     total_escrowed: U128,
     /// Who made the latest deposit.
     last_depositor: Option<AccountId>,
+    /// Set while `escrow_deposit` waits for its calls; a second call is rejected meanwhile.
+    escrow_deposit_pending: bool,
 }
 
 #[near]
@@ -27,6 +29,7 @@ impl Contract {
             vault_account,
             total_escrowed: U128(0),
             last_depositor: None,
+            escrow_deposit_pending: false,
         }
     }
 
@@ -40,5 +43,10 @@ impl Contract {
 
     pub fn get_last_depositor(&self) -> Option<AccountId> {
         self.last_depositor.clone()
+    }
+
+    /// Whether `escrow_deposit` is waiting for its calls (and rejects new calls).
+    pub fn is_escrow_deposit_pending(&self) -> bool {
+        self.escrow_deposit_pending
     }
 }

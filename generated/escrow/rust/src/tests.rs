@@ -73,8 +73,18 @@ fn escrow_deposit_schedules_its_calls() {
 }
 
 #[test]
+#[should_panic(expected = "escrow_deposit is already pending")]
+fn escrow_deposit_rejects_a_second_call_while_pending() {
+    let mut contract = setup();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.escrow_deposit("sample text".to_string());
+    let _ = contract.escrow_deposit("sample text".to_string());
+}
+
+#[test]
 fn escrow_deposit_callback_success() {
     let mut contract = setup();
+    contract.escrow_deposit_pending = true;
     set_context(
         contract_account().as_str(),
         0,
@@ -86,6 +96,10 @@ fn escrow_deposit_callback_success() {
         Some("sample.near".parse().unwrap()),
     );
     assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+    assert!(
+        !contract.escrow_deposit_pending,
+        "the lock is released on this path"
+    );
 }
 
 #[test]
@@ -96,6 +110,7 @@ fn escrow_deposit_callback_failure() {
     let previous_last_depositor = contract.last_depositor.clone();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.escrow_deposit("sample text".to_string());
+    contract.escrow_deposit_pending = true;
     set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
     let value = contract.escrow_deposit_callback(
         CALLER.parse().unwrap(),
@@ -105,6 +120,10 @@ fn escrow_deposit_callback_failure() {
     assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract.escrow_deposit_pending,
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((&contract.total_escrowed, &contract.last_depositor)).unwrap();
     assert_eq!(after, before, "the flow's state changes are rolled back");
 }
@@ -117,6 +136,7 @@ fn escrow_deposit_callback_invalid() {
     let previous_last_depositor = contract.last_depositor.clone();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.escrow_deposit("sample text".to_string());
+    contract.escrow_deposit_pending = true;
     set_context(
         contract_account().as_str(),
         0,
@@ -130,6 +150,10 @@ fn escrow_deposit_callback_invalid() {
     assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract.escrow_deposit_pending,
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((&contract.total_escrowed, &contract.last_depositor)).unwrap();
     assert_eq!(after, before, "the flow's state changes are rolled back");
 }

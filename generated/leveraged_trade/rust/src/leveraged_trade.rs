@@ -4,8 +4,8 @@
 use crate::outcome::{outcome, Outcome};
 use crate::{Contract, ContractExt, TradeReceipt};
 use near_sdk::{
-    env, json_types::U128, log, near, serde_json::json, AccountId, Gas, NearToken, Promise,
-    PromiseOrValue,
+    env, json_types::U128, log, near, require, serde_json::json, AccountId, Gas, NearToken,
+    Promise, PromiseOrValue,
 };
 
 #[near]
@@ -15,6 +15,11 @@ impl Contract {
     pub fn leveraged_trade(&mut self, pair: String) -> Promise {
         let caller = env::predecessor_account_id();
         let deposit = U128(env::attached_deposit().as_yoctonear());
+        require!(
+            !self.leveraged_trade_pending,
+            "leveraged_trade is already pending; call it again once it has finished"
+        );
+        self.leveraged_trade_pending = true;
         log!("Starting a leveraged trade of {} for {}", pair, caller);
         self.trades_started += 1;
         Promise::new(self.dex_account.clone())
@@ -68,6 +73,7 @@ impl Contract {
             }
         };
         let (Some(price), Some(ratio)) = (price, ratio) else {
+            self.leveraged_trade_pending = false;
             self.trades_started -= 1;
             if deposit.0 > 0 {
                 log!("Refunding {} yoctoNEAR to {}", deposit.0, caller);
@@ -110,6 +116,7 @@ impl Contract {
         pair: String,
         price: U128,
     ) -> TradeReceipt {
+        self.leveraged_trade_pending = false;
         let result = match outcome::<TradeReceipt>(0) {
             Outcome::Ok(value) => Some(value),
             Outcome::Failed => {

@@ -14,6 +14,8 @@ pub struct Contract {
     dex_account: AccountId,
     lending_account: AccountId,
     trades_started: u64,
+    /// Set while `leveraged_trade` waits for its calls; a second call is rejected meanwhile.
+    leveraged_trade_pending: bool,
 }
 
 impl Default for Contract {
@@ -22,6 +24,7 @@ impl Default for Contract {
             dex_account: "dex.testnet".parse().unwrap(),
             lending_account: "lending.testnet".parse().unwrap(),
             trades_started: 0,
+            leveraged_trade_pending: false,
         }
     }
 }
@@ -36,6 +39,7 @@ impl Contract {
             dex_account,
             lending_account,
             trades_started: 0,
+            leveraged_trade_pending: false,
         }
     }
 
@@ -49,5 +53,10 @@ impl Contract {
 
     pub fn get_trades_started(&self) -> u64 {
         self.trades_started
+    }
+
+    /// Whether `leveraged_trade` is waiting for its calls (and rejects new calls).
+    pub fn is_leveraged_trade_pending(&self) -> bool {
+        self.leveraged_trade_pending
     }
 }

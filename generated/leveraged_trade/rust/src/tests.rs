@@ -78,8 +78,18 @@ fn leveraged_trade_schedules_its_calls() {
 }
 
 #[test]
+#[should_panic(expected = "leveraged_trade is already pending")]
+fn leveraged_trade_rejects_a_second_call_while_pending() {
+    let mut contract = setup();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.leveraged_trade("sample text".to_string());
+    let _ = contract.leveraged_trade("sample text".to_string());
+}
+
+#[test]
 fn leveraged_trade_callback_success() {
     let mut contract = setup();
+    contract.leveraged_trade_pending = true;
     set_context(
         contract_account().as_str(),
         0,
@@ -94,6 +104,10 @@ fn leveraged_trade_callback_success() {
         "sample text".to_string(),
     );
     assert!(matches!(value, PromiseOrValue::Promise(_)));
+    assert!(
+        contract.leveraged_trade_pending,
+        "the lock is held until the last step is done"
+    );
 }
 
 #[test]
@@ -102,6 +116,7 @@ fn leveraged_trade_callback_failure() {
     let before = serde_json::to_value((&contract.trades_started,)).unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.leveraged_trade("sample text".to_string());
+    contract.leveraged_trade_pending = true;
     set_context(
         contract_account().as_str(),
         0,
@@ -121,6 +136,10 @@ fn leveraged_trade_callback_failure() {
     );
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract.leveraged_trade_pending,
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((&contract.trades_started,)).unwrap();
     assert_eq!(after, before, "the flow's state changes are rolled back");
 }
@@ -131,6 +150,7 @@ fn leveraged_trade_callback_invalid() {
     let before = serde_json::to_value((&contract.trades_started,)).unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.leveraged_trade("sample text".to_string());
+    contract.leveraged_trade_pending = true;
     set_context(
         contract_account().as_str(),
         0,
@@ -153,6 +173,10 @@ fn leveraged_trade_callback_invalid() {
     );
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract.leveraged_trade_pending,
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((&contract.trades_started,)).unwrap();
     assert_eq!(after, before, "the flow's state changes are rolled back");
 }
@@ -160,6 +184,7 @@ fn leveraged_trade_callback_invalid() {
 #[test]
 fn leveraged_trade_callback_2_success() {
     let mut contract = setup();
+    contract.leveraged_trade_pending = true;
     set_context(
         contract_account().as_str(),
         0,
@@ -179,6 +204,10 @@ fn leveraged_trade_callback_2_success() {
         serde_json::to_value(value).unwrap(),
         json!({"filled": true, "price": "7", "amount": "7"})
     );
+    assert!(
+        !contract.leveraged_trade_pending,
+        "the lock is released on this path"
+    );
 }
 
 #[test]
@@ -187,6 +216,7 @@ fn leveraged_trade_callback_2_failure() {
     let before = serde_json::to_value((&contract.trades_started,)).unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.leveraged_trade("sample text".to_string());
+    contract.leveraged_trade_pending = true;
     set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
     let value = contract.leveraged_trade_callback_2(
         CALLER.parse().unwrap(),
@@ -200,6 +230,10 @@ fn leveraged_trade_callback_2_failure() {
     );
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract.leveraged_trade_pending,
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((&contract.trades_started,)).unwrap();
     assert_eq!(after, before, "the flow's state changes are rolled back");
 }
@@ -210,6 +244,7 @@ fn leveraged_trade_callback_2_invalid() {
     let before = serde_json::to_value((&contract.trades_started,)).unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.leveraged_trade("sample text".to_string());
+    contract.leveraged_trade_pending = true;
     set_context(
         contract_account().as_str(),
         0,
@@ -227,6 +262,10 @@ fn leveraged_trade_callback_2_invalid() {
     );
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract.leveraged_trade_pending,
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((&contract.trades_started,)).unwrap();
     assert_eq!(after, before, "the flow's state changes are rolled back");
 }

@@ -1,0 +1,250 @@
+"""Safety checks on resolved flows: the ways hand-written cross-contract code loses funds.
+
+Each finding has a stable code, a severity, the spec path (and line) and a one-sentence fix.
+Errors stop generation; warnings do not, unless `--strict`.
+
+| code   | severity | finding |
+| ------ | -------- | ------- |
+| XCC101 | error    | a deposit goes to a call whose failure has no refund path |
+| XCC102 | warning  | state changed before the calls is never rolled back on failure |
+| XCC103 | error    | the flow's worst-case gas is over 300 Tgas |
+| XCC104 | error    | a callback's gas cannot pay for the step it schedules |
+| XCC105 | warning  | a call result is never read |
+| XCC106 | error    | a result is read as a type other than the method's declared return type |
+| XCC107 | warning  | a flow that moves money or changes state can be re-entered while pending |
+| XCC108 | error    | a view method is called with a deposit |
+| XCC109 | error    | a fan-out over an empty or oversized list |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from xccgen import ir
+from xccgen.errors import SpecError
+from xccgen.spec.resolve import callback_shortfalls, flow_gas, gas_budget
+from xccgen.spec.source import Source, format_path
+from xccgen.units import MAX_GAS, format_gas
+
+MAX_FAN_OUT = 16  # each item is a receipt with its own gas; more will not fit in 300 Tgas
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    path: tuple
+    message: str
+    fix: str
+
+    def format(self, source: Source) -> str:
+        return (
+            f"{source.where(self.path)} {format_path(self.path)}: {self.severity} {self.code}: "
+            f"{self.message}. Fix: {self.fix}"
+        )
+
+
+def check(contract: ir.Contract) -> list[Finding]:
+    findings: list[Finding] = []
+    for flow in contract.flows:
+        findings += check_flow(flow)
+    return findings
+
+
+def check_flow(flow: ir.Flow) -> list[Finding]:
+    out: list[Finding] = []
+    out += _refunds(flow)
+    out += _rollback(flow)
+    out += _gas(flow)
+    for step in flow.steps():
+        out += _result_types(step)
+        out += _unread_results(flow, step)
+        out += _view_deposits(step)
+        out += _fan_out_size(flow, step)
+    out += _reentrancy(flow)
+    return out
+
+
+def _refunds(flow: ir.Flow) -> list[Finding]:
+    """The caller's deposit must come back whenever the call it paid for fails.
+
+    Critical calls take the failure branch, which refunds; an optional parallel call or a
+    fan-out item that is skipped on failure has no such path.
+    """
+    out = []
+    for step in flow.steps():
+        skipped = step.kind == "fan_out" and step.callback.skip_failed_items
+        for call in step.calls:
+            if call.deposit == "attached" and (not call.critical or skipped):
+                out.append(
+                    Finding(
+                        "XCC101",
+                        "error",
+                        call.path,
+                        f"the attached deposit goes to {call.external.name}.{call.method.name}, "
+                        "but nothing refunds it when that call fails",
+                        "mark the call `critical: true` (fan-out: `on_item_failure: fail`) so "
+                        "its failure refunds the caller",
+                    )
+                )
+    return out
+
+
+def _rollback(flow: ir.Flow) -> list[Finding]:
+    if not flow.updates or not flow.rollback:
+        return []  # nothing changed, or `rollback: none` waives it explicitly
+    can_fail = any(
+        any(s.critical for s in step.callback.slots) or not step.callback.skip_failed_items
+        for step in flow.steps()
+    )
+    if can_fail:
+        return []
+    fields = ", ".join(u.field.name for u in flow.updates)
+    return [
+        Finding(
+            "XCC102",
+            "warning",
+            flow.path + ("update",),
+            f"{fields} change before the calls, but no failure branch ever rolls them back "
+            "(every call is optional)",
+            "mark the calls the change depends on `critical: true`, or write `rollback: none` "
+            "if the change must stay",
+        )
+    ]
+
+
+def _gas(flow: ir.Flow) -> list[Finding]:
+    out = []
+    total = flow_gas(flow)
+    if total > MAX_GAS:
+        rows = ", ".join(f"{label.strip()} {format_gas(gas)}" for label, gas in gas_budget(flow))
+        out.append(
+            Finding(
+                "XCC103",
+                "error",
+                flow.path,
+                f"needs {format_gas(total)} but a transaction gets at most 300 Tgas ({rows})",
+                "lower the gas of its calls or callbacks, or split the flow in two",
+            )
+        )
+    for callback, needed in callback_shortfalls(flow):
+        out.append(
+            Finding(
+                "XCC104",
+                "error",
+                callback.path + ("gas",),
+                f"{callback.name} gets {format_gas(callback.gas)} but the step it schedules "
+                f"needs {format_gas(needed)}",
+                f"set `gas: {format_gas(needed)}` or more on this callback",
+            )
+        )
+    return out
+
+
+def _unread_results(flow: ir.Flow, step: ir.Step) -> list[Finding]:
+    callback = step.callback
+    if callback.collect is not None:
+        return []
+    used = {r.name for r in _refs_of_callback(callback)}
+    out = []
+    for slot in callback.slots:
+        if slot.type is None or slot.bind in used:
+            continue
+        call = step.calls[slot.index] if step.kind == "parallel" else step.calls[-1]
+        out.append(
+            Finding(
+                "XCC105",
+                "warning",
+                call.path,
+                f"the result of {slot.label} ({slot.type.spec}) is never read",
+                "return or log it, or call a method that returns nothing",
+            )
+        )
+    return out
+
+
+def _result_types(step: ir.Step) -> list[Finding]:
+    callback = step.callback
+    declared = step.calls[-1].method.returns
+    if callback.collect is None or callback.collect == declared:
+        return []
+    label = callback.slots[0].label
+    returns = declared.spec if declared else "nothing"
+    return [
+        Finding(
+            "XCC106",
+            "error",
+            callback.path + ("collect",),
+            f"the callback reads every result as {callback.collect.spec}, but {label} "
+            f"returns {returns}",
+            f"write `collect: {returns}`" if declared else "collect from a method that returns a value",
+        )
+    ]
+
+
+def _refs_of_callback(callback: ir.Callback) -> list[ir.Ref]:
+    exprs = [callback.log, callback.success.log, callback.success.value]
+    exprs += [callback.failure.log, callback.failure.value]
+    refs = [r for e in exprs for r in ir.refs_in(e)]
+    nxt = callback.success.next
+    if nxt is not None:
+        refs += [r for c in nxt.calls for _, e in c.args for r in ir.refs_in(e)]
+        refs += list(nxt.callback.params)
+    return refs
+
+
+def _view_deposits(step: ir.Step) -> list[Finding]:
+    return [
+        Finding(
+            "XCC108",
+            "error",
+            call.path + ("deposit",),
+            f"{call.external.name}.{call.method.name} is a view method, yet gets a deposit",
+            "drop the deposit, or declare the method `kind: call` (and `payable: true`)",
+        )
+        for call in step.calls
+        if call.deposit and call.method.view
+    ]
+
+
+def _fan_out_size(flow: ir.Flow, step: ir.Step) -> list[Finding]:
+    if step.fan_out is None or 0 < len(step.fan_out.over) <= MAX_FAN_OUT:
+        return []
+    size = len(step.fan_out.over)
+    what = "an empty list" if size == 0 else f"{size} items (at most {MAX_FAN_OUT})"
+    return [
+        Finding(
+            "XCC109",
+            "error",
+            step.fan_out.path + ("over",),
+            f"the fan_out runs over {what}",
+            "give `over:` between 1 and 16 items, or split the flow",
+        )
+    ]
+
+
+def _reentrancy(flow: ir.Flow) -> list[Finding]:
+    if flow.lock or not (flow.updates or flow.payable):
+        return []
+    return [
+        Finding(
+            "XCC107",
+            "warning",
+            flow.path,
+            f"`{flow.name}` {'changes state' if flow.updates else 'moves deposits'} and can be "
+            "called again while its earlier calls are still pending",
+            "add `lock: true`: a second call is rejected until the callback releases the lock",
+        )
+    ]
+
+
+def enforce(contract: ir.Contract, source: Source, strict: bool = False) -> list[Finding]:
+    """Raise SpecError on errors (and on warnings when strict); return the warnings."""
+    findings = check(contract)
+    blocking = [f for f in findings if f.severity == "error" or strict]
+    if blocking:
+        raise SpecError([f.format(source) for f in blocking])
+    return findings
