@@ -39,6 +39,7 @@ def main() -> None:
 
 # Subcommands register themselves here, one import and one line each.
 from xccgen.commands import build as _build  # noqa: E402
+from xccgen.commands import abi as _abi  # noqa: E402
 from xccgen.commands import check as _check  # noqa: E402
 from xccgen.commands import generate as _generate  # noqa: E402
 from xccgen.commands import graph as _graph  # noqa: E402
@@ -54,6 +55,7 @@ main.add_command(_spec_tools.schema_command)
 main.add_command(_spec_tools.convert_command)
 main.add_command(_spec_tools.templates_group)
 main.add_command(_graph.graph_command)
+main.add_command(_abi.import_abi_command)
 main.add_command(_test.test_command)
 
 main.add_command(_toolchain.doctor)

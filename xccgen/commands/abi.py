@@ -1,0 +1,56 @@
+"""`xccgen import-abi`: an external contract's methods and types from its NEAR ABI file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from xccgen.abi import import_abi, load_abi, merge_into, to_yaml
+from xccgen.errors import XccgenError
+from xccgen.spec import load_contract
+from xccgen.spec.names import identifier_problem
+
+
+@click.command("import-abi")
+@click.argument("abi_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "name", required=True, help="The external's name in the spec.")
+@click.option(
+    "--account",
+    help="`state.<field>` or a literal account id (default: state.<NAME>_account).",
+)
+@click.option(
+    "--numbers",
+    type=click.Choice(["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"]),
+    help="The integer type for plain JSON numbers (TypeScript `number`), which have no width.",
+)
+@click.option(
+    "--into",
+    "spec",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML spec to add the external to (comments are kept); default: print it.",
+)
+def import_abi_command(
+    abi_file: Path, name: str, account: str | None, numbers: str | None, spec: Path | None
+) -> None:
+    """Turn a NEAR ABI file into an `externals:` entry with the `types:` it needs.
+
+    Functions or types whose JSON Schema has no clean spec type are listed and
+    left out, never guessed.
+
+    \b
+    Example:
+      xccgen import-abi build/guestbook_abi.json --as guestbook --into specs/my.yaml
+    """
+    problem = identifier_problem(name, "external")
+    if problem:
+        raise XccgenError(problem)
+    imported = import_abi(load_abi(abi_file), account or f"state.{name}_account", numbers)
+    for line in imported.skipped:
+        click.secho(f"skipped {line}", fg="yellow", err=True)
+    if spec is None:
+        click.echo(to_yaml(imported, name), nl=False)
+        return
+    merge_into(spec, imported, name)
+    click.echo(f"added external {name!r} ({len(imported.external['methods'])} methods) to {spec}")
+    load_contract(spec)  # the merged spec must still validate; a clear error says what to add
