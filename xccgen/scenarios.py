@@ -172,6 +172,7 @@ class Result:
     logs: list[str] = field(default_factory=list)
     gas_burnt: int = 0
     status: str = ""
+    estimate: int | None = None  # the flow's static gas estimate, to show beside gas_burnt
 
 
 def run(

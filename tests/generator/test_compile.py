@@ -53,3 +53,24 @@ def test_rust_project_is_clippy_clean_and_its_unit_tests_pass(projects, index):
     output = run(["cargo", "test"], project, cargo_env())
     passed = [int(n) for n in re.findall(r"test result: ok\. (\d+) passed", output)]
     assert passed and passed[0] >= 3, f"the generated unit tests must run:\n{output[-3000:]}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_typescript_project_type_checks_against_near_sdk_js(spec, tmp_path):
+    """`tsc --noEmit` with near-sdk-js 2.0.0's own types (installed with --ignore-scripts)."""
+    from xccgen.toolchain.ts import node_modules_dir
+
+    modules = node_modules_dir()
+    if not (modules / "near-sdk-js").is_dir():
+        pytest.fail("near-sdk-js is not installed: run `xccgen toolchain install ts`")
+    project = tmp_path / "ts"
+    shutil.copytree(REPO / "generated" / spec.stem / "ts", project)
+    (project / "node_modules").symlink_to(modules)
+    run([str(modules / ".bin" / "tsc"), "--noEmit", "-p", "tsconfig.json"], project)
+
+
+def test_generated_sandbox_tests_compile(tmp_path):
+    """The near-workspaces tests are only run online, but they must compile offline."""
+    project = REPO / "generated" / SPECS[0].stem / "rust" / "sandbox-tests"
+    env = {**cargo_env(), "CARGO_TARGET_DIR": str(cache_dir() / "target" / "workspaces")}
+    run(["cargo", "test", "--no-run"], project, env)

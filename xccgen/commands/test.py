@@ -15,6 +15,7 @@ from xccgen.errors import XccgenError
 from xccgen.generate import generate_for_build
 from xccgen.scenarios import Result, load_scenarios, run
 from xccgen.spec import load_contract
+from xccgen.spec.resolve import flow_gas
 
 
 @click.command("test")
@@ -75,6 +76,7 @@ def test_command(specs, target, fixture_target, out_root, build_dir, as_json) ->
                         spec.parent,
                         t,
                     )
+                    result.estimate = estimate(contract, scenario)
                     results.append((contract.spec_name, result))
     disagreements = compare_targets(results)
     if as_json:
@@ -118,11 +120,23 @@ def compare_targets(results: list[tuple[str, Result]]) -> list[str]:
     return out
 
 
+def estimate(contract, scenario) -> int | None:
+    """The static gas estimate of the flow a scenario calls (None for other calls)."""
+    call = scenario.call if isinstance(scenario.call, str) else scenario.call.call
+    flow = next((f for f in contract.flows if f.name == call), None)
+    return flow_gas(flow) if flow else None
+
+
 def table(results: list[tuple[str, Result]]) -> Table:
     grid = Table(title="scenarios")
-    for column in ("spec", "scenario", "target", "result", "gas burnt"):
-        grid.add_column(column, justify="right" if column == "gas burnt" else "left")
+    for column in ("spec", "scenario", "target", "result", "gas burnt", "static estimate"):
+        grid.add_column(
+            column, justify="right" if "gas" in column or "estimate" in column else "left"
+        )
     for spec_name, r in results:
         verdict = "[green]pass[/green]" if r.passed else "[red]FAIL[/red]"
-        grid.add_row(spec_name, r.scenario, r.target, verdict, f"{r.gas_burnt / 10**12:.2f} Tgas")
+        guess = f"{r.estimate / 10**12:.0f} Tgas" if r.estimate else ""
+        grid.add_row(
+            spec_name, r.scenario, r.target, verdict, f"{r.gas_burnt / 10**12:.2f} Tgas", guess
+        )
     return grid

@@ -314,7 +314,11 @@ def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
     files.append(("src/tests.rs", "src/tests.rs.jinja", {**common, **_test_helpers(contract)}))
     files.append(("sandbox-tests/Cargo.toml", "sandbox-tests/Cargo.toml.jinja", {}))
     files.append(
-        ("sandbox-tests/tests/workspaces.rs", "sandbox-tests/tests/workspaces.rs.jinja", common)
+        (
+            "sandbox-tests/tests/workspaces.rs",
+            "sandbox-tests/tests/workspaces.rs.jinja",
+            {**common, **_test_helpers(contract)},
+        )
     )
     return files
 
@@ -371,6 +375,7 @@ def _test_helpers(contract: ir.Contract) -> dict:
         return scope.lit(sample_lit(t, 0))
 
     return {
+        "sample_json": lambda t: json_lit(samples.sample(t, structs)),
         "sample_lit": sample_lit,
         "expected_receipts": expected_receipts,
         "callback_cases": lambda flow: samples.callback_cases(flow, structs),
