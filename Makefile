@@ -12,8 +12,8 @@ setup:
 
 ## Generate, build and sandbox-test the example spec, printing the scenario table.
 demo: setup
-	$(XCCGEN) generate $(DEMO_SPEC)
-	$(XCCGEN) build $(DEMO_SPEC)
+	$(XCCGEN) check $(DEMO_SPEC)
+	$(XCCGEN) test $(DEMO_SPEC)
 
 ## The whole test suite (generator, builds, sandbox, checks).
 test: setup

@@ -165,3 +165,29 @@ def test_cli_reports_without_traceback(cli, write_spec):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "flows.f.call.call: no external 'a'" in result.output
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("bad.yaml", "contract: {name: x\nflows: {}\n", "bad.yaml:"),
+        ("list.yaml", "- a\n- b\n", "a spec is a mapping with `contract:` at the top"),
+        ("raises.py", "raise RuntimeError('boom')\n", "raises.py: RuntimeError: boom"),
+        ("empty.py", "x = 1\n", "define `spec = Spec(...)`"),
+        ("spec.txt", "contract: {}\n", "a spec is a .yaml, .yml or .py file"),
+    ],
+)
+def test_unreadable_specs_get_one_clear_line(cli, tmp_path, name, text, expected):
+    path = tmp_path / name
+    path.write_text(text)
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_spec_file(cli, tmp_path):
+    result = cli("generate", tmp_path / "nope.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "nope.yaml: no such spec file" in result.output
+    assert not (tmp_path / "out").exists(), "nothing is written for a bad spec"
