@@ -15,7 +15,8 @@ from tests.conftest import REPO, SPECS
 from xccgen.generate import generate, write
 from xccgen.paths import cache_dir
 
-HOSTILE = REPO / "tests" / "generator" / "specs" / "hostile.yaml"
+# Specs made for testing the generator itself: hostile strings, and every branch it has.
+EXTRA_SPECS = sorted((REPO / "tests" / "generator" / "specs").glob("*.yaml"))
 pytestmark = [pytest.mark.toolchain, pytest.mark.slow]
 
 
@@ -31,23 +32,27 @@ def cargo_env() -> dict:
     return {**os.environ, "CARGO_TARGET_DIR": str(cache_dir() / "target" / "native")}
 
 
-def rust_projects(tmp_path_factory) -> list[Path]:
-    projects = [REPO / "generated" / spec.stem / "rust" for spec in SPECS]
-    out = tmp_path_factory.mktemp("hostile")
-    write(generate([HOSTILE], out, ("rust",)), out, ("rust",), force=False)
-    return projects + [out / "hostile" / "rust"]
+ALL_SPECS = SPECS + EXTRA_SPECS
 
 
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory):
+def generated_extra(tmp_path_factory) -> Path:
+    """The test-only specs, generated for both targets (the examples are committed)."""
+    out = tmp_path_factory.mktemp("generated")
+    write(generate(EXTRA_SPECS, out, ("rust", "ts")), out, ("rust", "ts"), force=False)
+    return out
+
+
+def project_of(spec: Path, target: str, generated_extra: Path) -> Path:
+    root = REPO / "generated" if spec in SPECS else generated_extra
+    return root / spec.stem / target
+
+
+@pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda p: p.stem)
+def test_rust_project_is_clippy_clean_and_its_unit_tests_pass(spec, generated_extra):
     if shutil.which("cargo") is None:
         pytest.fail("cargo is not installed: run `xccgen toolchain install rust`")
-    return rust_projects(tmp_path_factory)
-
-
-@pytest.mark.parametrize("index", range(len(SPECS) + 1))
-def test_rust_project_is_clippy_clean_and_its_unit_tests_pass(projects, index):
-    project = projects[index]
+    project = project_of(spec, "rust", generated_extra)
     run(["cargo", "fmt", "--check"], project)
     run(["cargo", "clippy", "--all-targets", "--", "-D", "warnings"], project, cargo_env())
     output = run(["cargo", "test"], project, cargo_env())
@@ -55,8 +60,8 @@ def test_rust_project_is_clippy_clean_and_its_unit_tests_pass(projects, index):
     assert passed and passed[0] >= 3, f"the generated unit tests must run:\n{output[-3000:]}"
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
-def test_typescript_project_type_checks_against_near_sdk_js(spec, tmp_path):
+@pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda p: p.stem)
+def test_typescript_project_type_checks_against_near_sdk_js(spec, tmp_path, generated_extra):
     """`tsc --noEmit` with near-sdk-js 2.0.0's own types (installed with --ignore-scripts)."""
     from xccgen.toolchain.ts import node_modules_dir
 
@@ -64,7 +69,7 @@ def test_typescript_project_type_checks_against_near_sdk_js(spec, tmp_path):
     if not (modules / "near-sdk-js").is_dir():
         pytest.fail("near-sdk-js is not installed: run `xccgen toolchain install ts`")
     project = tmp_path / "ts"
-    shutil.copytree(REPO / "generated" / spec.stem / "ts", project)
+    shutil.copytree(project_of(spec, "ts", generated_extra), project)
     (project / "node_modules").symlink_to(modules)
     run([str(modules / ".bin" / "tsc"), "--noEmit", "-p", "tsconfig.json"], project)
 

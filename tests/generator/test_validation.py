@@ -191,3 +191,34 @@ def test_missing_spec_file(cli, tmp_path):
     assert result.exit_code == 1
     assert "nope.yaml: no such spec file" in result.output
     assert not (tmp_path / "out").exists(), "nothing is written for a bad spec"
+
+
+@pytest.mark.parametrize(
+    "flows, expected",
+    [
+        (
+            "f: {params: {previous_total: string}, call: {call: hello.get_greeting}}",
+            "parameter 'previous_total' is used by the generated code",
+        ),
+        (
+            'f: {call: {call: hello.get_messages, args: {from_index: "²"}}, then: '
+            "{return: result, on_failure: {return: []}}}",
+            "U128 travels as a decimal string",
+        ),
+        (
+            "hello_account: {call: {call: hello.get_greeting}}",
+            "state field 'hello_account' has the name of a method",
+        ),
+    ],
+)
+def test_generated_name_clashes(write_spec, flows, expected):
+    found = problems(write_spec, flows)
+    assert any(expected in p for p in found), found
+
+
+def test_struct_names_used_by_generated_typescript(write_spec):
+    spec = BASE.replace("  Msg: {text: string}", "  Decoder: {text: string}").replace(
+        "Vec<Msg>", "Vec<Decoder>"
+    )
+    found = problems(write_spec, "f: {call: {call: hello.get_greeting}}", base=spec)
+    assert any("type name 'Decoder' clashes" in p for p in found), found

@@ -87,16 +87,25 @@ class RustScope:
         return self._lit(lit.value, lit.type)
 
     def _lit(self, value, t: ir.Type) -> str:
+        """Containers and structs recursively; scalars through `rust_lit`."""
+        if t.name == "Option":
+            return "None" if value is None else f"Some({self._lit(value, t.item)})"
+        if t.name == "Vec":
+            return (
+                "Vec::new()"
+                if not value
+                else "vec![" + ", ".join(self._lit(v, t.item) for v in value) + "]"
+            )
+        if t.name == "Tuple":
+            return (
+                "(" + ", ".join(self._lit(v, i) for v, i in zip(value, t.items, strict=True)) + ")"
+            )
         if t.is_struct:
-            struct = self.structs[t.name]
             fields = ", ".join(
-                f"{name}: {self._lit(value.get(name), ft)}" for name, ft in struct.fields
+                f"{name}: {self._lit(value.get(name), ft)}"
+                for name, ft in self.structs[t.name].fields
             )
             return f"{t.name} {{ {fields} }}"
-        if t.name == "Vec" and value:
-            return "vec![" + ", ".join(self._lit(v, t.item) for v in value) + "]"
-        if t.name == "Option" and value is not None:
-            return f"Some({self._lit(value, t.item)})"
         return rust_lit(value, t)
 
     def expr(self, expr: ir.Expr) -> str:

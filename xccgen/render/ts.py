@@ -1,4 +1,4 @@
-"""TypeScript (near-sdk-js 2.x) spellings of IR types, literals and expressions, used by the templates.
+"""TypeScript (near-sdk-js 2.x) spellings of IR types, literals and expressions, for templates.
 
 The TypeScript contract must behave exactly like the Rust one: the same JSON in and out, the same
 log lines. So values keep Rust's JSON shape (U64/U128 as decimal strings, structs with every field
@@ -155,17 +155,24 @@ class Call:
     def flat(self) -> str:
         return f"{self.callee}({', '.join(flat(a) for a in self.args)})"
 
-    def render(self, indent: int, col: int, tail: int) -> str:
+    def layout(self, indent: int, col: int, tail: int) -> str:
         one = self.flat()
         if col + len(one) + tail <= WIDTH:
             return one
         pad = " " * (indent + 2)
+        if len(self.args) == 1 and isinstance(self.args[0], Seq):
+            # A lone object or array literal hugs the parentheses.
+            return (
+                f"{self.callee}("
+                + self.args[0].layout(indent, col + len(self.callee) + 1, tail + 1)
+                + ")"
+            )
         if len(self.args) == 1 and isinstance(self.args[0], Arrow):
             # A lone arrow function hugs the parentheses; its body goes on the next line.
             arrow = self.args[0]
-            body = render(arrow.body, indent + 2, indent + 2, 1)
+            body = layout(arrow.body, indent + 2, indent + 2, 1)
             return f"{self.callee}(({arrow.params}) =>\n{pad}{body},\n" + " " * indent + ")"
-        lines = [f"{pad}{render(a, indent + 2, indent + 2, 1)}," for a in self.args]
+        lines = [f"{pad}{layout(a, indent + 2, indent + 2, 1)}," for a in self.args]
         return f"{self.callee}(\n" + "\n".join(lines) + "\n" + " " * indent + ")"
 
 
@@ -178,12 +185,12 @@ class Arrow:
     def flat(self) -> str:
         return f"({self.params}) => {flat(self.body)}"
 
-    def render(self, indent: int, col: int, tail: int) -> str:
+    def layout(self, indent: int, col: int, tail: int) -> str:
         one = self.flat()
         if col + len(one) + tail <= WIDTH:
             return one
         pad = indent + 2
-        return f"({self.params}) =>\n" + " " * pad + render(self.body, pad, pad, tail)
+        return f"({self.params}) =>\n" + " " * pad + layout(self.body, pad, pad, tail)
 
 
 class Chain:
@@ -198,20 +205,20 @@ class Chain:
     def flat(self) -> str:
         return flat(self.head) + "".join("." + Call(n, a).flat() for n, a in self.links)
 
-    def render(self, indent: int, col: int, tail: int) -> str:
+    def layout(self, indent: int, col: int, tail: int) -> str:
         one = self.flat()
         if col + len(one) + tail <= WIDTH:
             return one
-        head = render(self.head, indent, col, 0)
+        head = layout(self.head, indent, col, 0)
+        if len(self.links) == 1 and "\n" not in head:
+            # A single call stays on the head's line and breaks its arguments instead.
+            name, args = self.links[0]
+            return head + "." + Call(name, args).layout(indent, col + len(head) + 1, tail)
         pad = indent + 2
         out = [head]
         for i, (name, args) in enumerate(self.links):
             last = i == len(self.links) - 1
-            out.append(" " * pad + "." + Call(name, args).render(pad, pad + 1, tail if last else 0))
-        if len(self.links) == 1 and "\n" not in head:
-            # A single call stays on the head's line and breaks its arguments instead.
-            name, args = self.links[0]
-            return head + "." + Call(name, args).render(indent, col + len(head) + 1, tail)
+            out.append(" " * pad + "." + Call(name, args).layout(pad, pad + 1, tail if last else 0))
         return "\n".join(out)
 
 
@@ -227,12 +234,12 @@ class Seq:
         inner = ", ".join(flat(i) for i in self.items)
         return f"{self.open} {inner} {self.close}" if self.open == "{" else f"[{inner}]"
 
-    def render(self, indent: int, col: int, tail: int) -> str:
+    def layout(self, indent: int, col: int, tail: int) -> str:
         one = self.flat()
         if col + len(one) + tail <= WIDTH or not self.items:
             return one
         pad = " " * (indent + 2)
-        lines = [f"{pad}{render(i, indent + 2, indent + 2, 1)}," for i in self.items]
+        lines = [f"{pad}{layout(i, indent + 2, indent + 2, 1)}," for i in self.items]
         return self.open + "\n" + "\n".join(lines) + "\n" + " " * indent + self.close
 
 
@@ -245,8 +252,8 @@ class Field:
     def flat(self) -> str:
         return f"{self.key}: {flat(self.value)}"
 
-    def render(self, indent: int, col: int, tail: int) -> str:
-        return f"{self.key}: " + render(self.value, indent, col + len(self.key) + 2, tail)
+    def layout(self, indent: int, col: int, tail: int) -> str:
+        return f"{self.key}: " + layout(self.value, indent, col + len(self.key) + 2, tail)
 
 
 class Concat:
@@ -258,22 +265,30 @@ class Concat:
     def flat(self) -> str:
         return " + ".join(flat(o) for o in self.operands)
 
-    def render(self, indent: int, col: int, tail: int) -> str:
+    def layout(self, indent: int, col: int, tail: int) -> str:
         one = self.flat()
         if col + len(one) + tail <= WIDTH:
             return one
         pad = " " * (indent + 2)
-        return " +\n".join(
-            (pad if i else "") + flat(o) for i, o in enumerate(self.operands)
-        )
+        return " +\n".join((pad if i else "") + flat(o) for i, o in enumerate(self.operands))
 
 
 def flat(node) -> str:
     return node if isinstance(node, str) else node.flat()
 
 
-def render(node, indent: int, col: int, tail: int) -> str:
-    return node if isinstance(node, str) else node.render(indent, col, tail)
+def layout(node, indent: int, col: int, tail: int) -> str:
+    return node if isinstance(node, str) else node.layout(indent, col, tail)
+
+
+def json_node(value):
+    """`json_value` as a layout node, so long literals break like prettier breaks them."""
+    if isinstance(value, dict):
+        return Seq("{", [Field(ts_key(k), json_node(v)) for k, v in value.items()], "}")
+    if isinstance(value, list):
+        return Seq("[", [json_node(v) for v in value], "]")
+    return json_value(value)
+
 
 class TsScope:
     """How values read in the generated TypeScript: `this.` state fields, locals, literals."""
@@ -318,6 +333,8 @@ class TsScope:
             return self.ref(expr)
         if isinstance(expr, ir.Interp):
             return self.text_node(expr)
+        if isinstance(expr, ir.Some):
+            return self.expr_node(expr.value)  # `T | null` holds a `T` as it is
         return Seq("[", [self.expr_node(i) for i in expr.items], "]")
 
     def text(self, interp: ir.Interp) -> str:
@@ -331,15 +348,29 @@ class TsScope:
         return Concat(pieces) if len(pieces) > 1 else pieces[0]
 
     def log(self, interp: ir.Interp, indent: int = 4) -> str:
-        return Call("near.log", [self.text_node(interp)]).render(indent, indent, 1) + ";"
+        return Call("near.log", [self.text_node(interp)]).layout(indent, indent, 1) + ";"
+
+    def log_text(self, text: str, indent: int) -> str:
+        """`near.log("<text>");` for a fixed line."""
+        return Call("near.log", [ts_str(text)]).layout(indent, indent, 1) + ";"
+
+    def log_parts(self, parts: list[str], indent: int) -> str:
+        """`near.log(a + b + c);` of TS expressions."""
+        return Call("near.log", [Concat(parts)]).layout(indent, indent, 1) + ";"
 
     def ret(self, expr: ir.Expr, indent: int = 4) -> str:
         """`return <expr>;`, the expression laid out to fit."""
         node = self.expr_node(expr)
         if isinstance(node, Concat) and indent + 8 + len(node.flat()) > WIDTH:
             pad = " " * (indent + 2)
-            return f"return (\n{pad}" + f" +\n{pad}".join(map(flat, node.operands)) + "\n" + " " * indent + ");"
-        return "return " + render(node, indent, indent + 7, 1) + ";"
+            return (
+                f"return (\n{pad}"
+                + f" +\n{pad}".join(map(flat, node.operands))
+                + "\n"
+                + " " * indent
+                + ");"
+            )
+        return "return " + layout(node, indent, indent + 7, 1) + ";"
 
     def display(self, ref: ir.Ref) -> str:
         """Text of a value in a log or string, as Rust's `{}`: strings raw, the rest as JSON."""
@@ -350,25 +381,35 @@ class TsScope:
             return f"String({text})"
         return f"JSON.stringify({text})"
 
-    def json(self, expr: ir.Expr) -> str:
+    def json(self, expr: ir.Expr):
         """A value inside the JSON arguments of a call: literals exactly as the spec wrote them."""
         if isinstance(expr, ir.Lit):
-            return json_value(expr.value)
-        return self.expr(expr)
+            return json_node(expr.value)
+        if isinstance(expr, ir.Some):
+            return self.json(expr.value)
+        return self.expr_node(expr)
 
     def json_object(self, items) -> str:
         """`JSON.stringify({...})` of (name, TS expression) pairs, or `NO_ARGS` when empty."""
         if not items:
             return "NO_ARGS"
-        fields = [name if text == name else f"{ts_key(name)}: {text}" for name, text in items]
-        return "JSON.stringify({ " + ", ".join(fields) + " })"
+        fields = [name if flat(node) == name else Field(ts_key(name), node) for name, node in items]
+        return Call("JSON.stringify", [Seq("{", fields, "}")])
 
-    def call_args(self, call: ir.Call) -> str:
+    def call_args(self, call: ir.Call):
         return self.json_object([(name, self.json(value)) for name, value in call.args])
 
-    def callback_args(self, callback: ir.Callback) -> str:
-        return self.json_object([(p.name, self.expr(p)) for p in callback.params])
+    def callback_args(self, callback: ir.Callback):
+        return self.json_object([(p.name, self.expr_node(p)) for p in callback.params])
 
+    def sandbox_call(self, flow: ir.Flow, sample) -> str:
+        """The sandbox test's `callRaw` of a flow, with sample arguments."""
+        args = Seq("{", [Field(ts_key(n), sample(t)) for n, t in flow.params], "}")
+        options = [Field("gas", "MAX_GAS")]
+        if flow.payable:
+            options.append(Field("attachedDeposit", "ONE_NEAR"))
+        call = Call("alice.callRaw", ["contract", ts_str(flow.name), args, Seq("{", options, "}")])
+        return "const result = await " + call.layout(2, 23, 1) + ";"
 
     # ------------------------------------------------------------------------------ promises
 
@@ -384,7 +425,8 @@ class TsScope:
             args = [ts_str(call.method.name), self.call_args(call), ts_deposit(call.deposit)]
             args.append(ts_gas(call.gas))
             if call.gas_weight:
-                links.append(("functionCallWeight", [*args, f"{call.gas_weight}n"]))
+                args[1] = Call("weightedArgs", [args[1]])
+                links.append(("functionCallWeightRaw", [*args, f"{call.gas_weight}n"]))
             else:
                 links.append(("functionCall", args))
         return Chain(Call("NearPromise.new", [self.account(calls[0].external)]), links)
@@ -399,17 +441,23 @@ class TsScope:
         if step.kind == "fan_out":
             items = "[" + ", ".join(self.lit(item) for item in step.fan_out.over) + "]"
             each = Arrow(step.fan_out.var, self.batch(step.calls))
-            return Chain(items, [("map", [each]), ("reduce", ["(all, promise) => all.and(promise)"])])
+            return Chain(
+                items, [("map", [each]), ("reduce", ["(all, promise) => all.and(promise)"])]
+            )
         return self.batch(step.calls)
 
     def schedule(self, step: ir.Step, indent: int, prefix: str = "return ") -> str:
         """`return <calls>.then(<callback>);` laid out at `indent`."""
         callback = Call(
-            "callback",
-            [ts_str(step.callback.name), self.callback_args(step.callback), ts_gas(step.callback.gas)],
+            "callSelf",
+            [
+                ts_str(step.callback.name),
+                self.callback_args(step.callback),
+                ts_gas(step.callback.gas),
+            ],
         )
         chain = self.promise(step).then("then", [callback])
-        return prefix + chain.render(indent, indent + len(prefix), 1) + ";"
+        return prefix + chain.layout(indent, indent + len(prefix), 1) + ";"
 
     def signature(self, name: str, params, returns: str, indent: int) -> str:
         """`name({ a, b }: { a: A; b: B }): R {`, broken over lines when it does not fit.
@@ -445,9 +493,20 @@ class TsScope:
         pad = " " * (indent + 2)
         return "if (\n" + f" {op}\n".join(pad + t for t in tests) + "\n" + " " * indent + ") {"
 
+    def field(self, field: ir.StateField, indent: int = 2) -> str:
+        """A state field's declaration with its default (or a placeholder `init` replaces)."""
+        head = f"{field.name}: {ts_type(field.type)} = "
+        if field.default is None:
+            value = zero(field.type, self.structs)
+        else:
+            value = layout(
+                self.lit_node(field.default.value, field.type), indent, indent + len(head), 1
+            )
+        return head + value + ";"
+
     def wrap(self, head: str, args: list, indent: int, tail: str = ";") -> str:
         """`head(args)` + tail, with one argument per line when it does not fit."""
-        return Call(head, args).render(indent, indent, len(tail)) + tail
+        return Call(head, args).layout(indent, indent, len(tail)) + tail
 
 
 def _is_string_text(ref: ir.Ref) -> bool:
@@ -479,8 +538,9 @@ def sample(t: ir.Type, structs: dict[str, ir.Struct]) -> str:
 
 
 def sandbox_externals(contract: ir.Contract) -> list[ir.External]:
-    """Externals whose account comes from state: the sandbox test gives each its own account."""
-    return [e for e in contract.externals if not isinstance(e.account, str)]
+    """Externals whose account `init` sets: the sandbox test gives each its own account."""
+    params = contract.init.params if contract.init else ()
+    return [e for e in contract.externals if e.account in params]
 
 
 def flow_uses_caller(flow: ir.Flow) -> bool:
@@ -519,8 +579,8 @@ def needs_schema(contract: ir.Contract) -> list[ir.StateField]:
 
 def imports(names, source: str, used_in: str) -> str:
     """An import line for the names that `used_in` mentions, in prettier's wrapping."""
-    code = re.sub(r'"(?:\\.|[^"\\])*"', '""', used_in)
-    code = re.sub(r"//[^\n]*", "", code)
+    # Strings and comments in one left-to-right pass: a quote inside a comment starts no string.
+    code = re.sub(r'"(?:\\.|[^"\\\n])*"|//[^\n]*|/\*.*?\*/', " ", used_in, flags=re.S)
     found = [n for n in names if re.search(rf"(?<![\w.$]){re.escape(n)}(?![\w$])", code)]
     if not found:
         return ""
@@ -537,17 +597,21 @@ SDK_NAMES = [
     "ONE_NEAR",
     "ONE_TERA_GAS",
     "call",
+    "encode",
     "initialize",
     "near",
+    "str",
     "view",
 ]
 
 
 FILTERS = {
     "ts_type": ts_type,
+    "ts_list_type": lambda t: ts_type(ir.Type("Vec", t)),
     "ts_str": ts_str,
     "ts_key": ts_key,
     "ts_comment": ts_comment,
+    "camel": lambda name: re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name),
     "ts_gas": ts_gas,
     "ts_deposit": ts_deposit,
     "decoder": decoder,

@@ -73,6 +73,20 @@ SDK_TYPES = {
     "Number",
     "Boolean",
     "Uint8Array",
+    # Names the generated TypeScript declares or imports.
+    "Decoder",
+    "Bool",
+    "Int8",
+    "Int16",
+    "Int32",
+    "Int64",
+    "Uint8",
+    "Uint16",
+    "Uint32",
+    "Uint64",
+    "FAILED",
+    "INVALID",
+    "NearBindgen",
 }
 
 
@@ -82,7 +96,7 @@ def identifier_problem(name: str, what: str, *, allow_generated: bool = False) -
         return f"{what} {name!r} must be snake_case: a lowercase letter, then a-z, 0-9 or _"
     if name in RUST_KEYWORDS or name in TS_RESERVED:
         return f"{what} {name!r} is a reserved word in Rust or TypeScript; choose another name"
-    if not allow_generated and name in GENERATED_NAMES:
+    if not allow_generated and (name in GENERATED_NAMES or name.startswith("previous_")):
         return f"{what} {name!r} is used by the generated code; choose another name"
     if len(name) > 64:
         return f"{what} {name!r} is longer than 64 characters"

@@ -101,6 +101,12 @@ class Resolver:
                     )
                 method_names[method] = ("flows", name)
             flows.append(resolved)
+        for field_name in self.state:
+            if field_name in method_names:  # a TypeScript class cannot have both
+                self.fail(
+                    ("contract", "state", field_name),
+                    f"state field {field_name!r} has the name of a method; rename one of them",
+                )
         if not spec.flows:
             self.fail(("flows",), "a contract needs at least one flow")
         if self.problems:
@@ -853,12 +859,18 @@ def literal_problem(value: Any, type_: ir.Type, structs: dict[str, ir.Struct]) -
         return None if lo <= value <= hi else f"{value} does not fit in {name} ({lo}..{hi})"
     if type_.is_big:
         bits = 64 if name == "U64" else 128
-        if not isinstance(value, str) or not value.isdigit():
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]+", value):
             return f'{name} travels as a decimal string in JSON: write "{value}" (quoted)'
         return None if int(value) < 2**bits else f"{value} does not fit in {name}"
     if name == "Vec":
         if not isinstance(value, list):
             return f"expected a list ({type_.spec}), got {value!r}"
+        nested = [v for v in value if isinstance(v, str) and PLACEHOLDER.search(v)]
+        if nested:
+            return (
+                f"placeholders like {nested[0]!r} work in whole values and strings, not inside "
+                "lists; pass the list as a flow parameter instead"
+            )
         for item in value:
             problem = literal_problem(item, type_.item, structs)
             if problem:
