@@ -1,0 +1,72 @@
+"""Contracts built by the official SDKs run in the sandbox: the fixture contracts (near-sdk-rs
+and near-sdk-js builds of hello, counter and guest-book), built by `xccgen.build`."""
+
+from __future__ import annotations
+
+import pytest
+
+from xccgen.build import build_fixture, fixture_project
+from xccgen.errors import BuildError
+
+pytestmark = [pytest.mark.toolchain, pytest.mark.slow]
+
+USER = "user.test.near"
+TARGETS = ["rust", "ts"]
+
+
+def fixture_wasm(name: str, target: str):
+    try:
+        fixture_project(name, target)
+    except BuildError as exc:
+        pytest.skip(f"fixture {name}/{target} does not exist yet: {exc}")
+    return build_fixture(name, target)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_hello(sandbox, target):
+    wasm = fixture_wasm("hello", target)
+    sandbox.create_account(USER, "100 NEAR")
+    sandbox.create_account("hello.test.near", "10 NEAR")
+    sandbox.deploy("hello.test.near", wasm)
+    assert sandbox.view("hello.test.near", "get_greeting") == "Hello"
+    out = sandbox.call(USER, "hello.test.near", "set_greeting", {"greeting": "howdy"})
+    assert out.status == "success", out.error
+    assert sandbox.view("hello.test.near", "get_greeting") == "howdy"
+    # a second call reuses the compiled module
+    out = sandbox.call(USER, "hello.test.near", "get_greeting")
+    assert out.json() == "howdy"
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_counter(sandbox, target):
+    wasm = fixture_wasm("counter", target)
+    sandbox.create_account(USER, "100 NEAR")
+    sandbox.create_account("counter.test.near", "10 NEAR")
+    sandbox.deploy("counter.test.near", wasm)
+    assert sandbox.view("counter.test.near", "get_num") == 0
+    for _ in range(3):
+        assert sandbox.call(USER, "counter.test.near", "increment").status == "success"
+    sandbox.call(USER, "counter.test.near", "decrement")
+    assert sandbox.view("counter.test.near", "get_num") == 2
+    sandbox.call(USER, "counter.test.near", "reset")
+    assert sandbox.view("counter.test.near", "get_num") == 0
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_guestbook(sandbox, target):
+    wasm = fixture_wasm("guestbook", target)
+    sandbox.create_account(USER, "100 NEAR")
+    sandbox.create_account("guestbook.test.near", "10 NEAR")
+    sandbox.deploy("guestbook.test.near", wasm)
+    out = sandbox.call(USER, "guestbook.test.near", "add_message", {"text": "hi"})
+    assert out.status == "success", out.error
+    out = sandbox.call(
+        USER, "guestbook.test.near", "add_message", {"text": "rich"}, deposit="1 NEAR"
+    )
+    assert out.status == "success", out.error
+    messages = sandbox.view("guestbook.test.near", "get_messages", {})
+    assert [(m["text"], m["premium"], m["sender"]) for m in messages] == [
+        ("hi", False, USER),
+        ("rich", True, USER),
+    ]
+    assert sandbox.view("guestbook.test.near", "total_messages") == 2
