@@ -70,3 +70,20 @@ def test_guestbook(sandbox, target):
         ("rich", True, USER),
     ]
     assert sandbox.view("guestbook.test.near", "total_messages") == 2
+
+
+def test_attached_deposit_is_credited_once(sandbox):
+    """The VM adds the attached deposit to the balance it starts from; the engine must not
+    add it again (a bug the escrow scenarios caught through money conservation)."""
+    wasm = fixture_wasm("guestbook", "rust")
+    sandbox.create_account(USER, "100 NEAR")
+    sandbox.create_account("guestbook.test.near", "10 NEAR")
+    sandbox.deploy("guestbook.test.near", wasm)
+    before = sandbox.balance("guestbook.test.near")
+    supply = sandbox.total_supply() + sandbox.tokens_burnt_total()
+    out = sandbox.call(USER, "guestbook.test.near", "add_message", {"text": "x"}, deposit="1 NEAR")
+    assert out.status == "success", out.error
+    gained = sandbox.balance("guestbook.test.near") - before
+    # The deposit plus the contract's share of the gas it burnt, and nothing more.
+    assert 10**24 <= gained < 10**24 + 10**21
+    assert sandbox.total_supply() + sandbox.tokens_burnt_total() == supply

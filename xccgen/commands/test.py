@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 import json
 from pathlib import Path
 
@@ -83,7 +84,8 @@ def test_command(specs, target, fixture_target, out_root, build_dir, as_json) ->
         for spec_name, r in results:
             click.echo(json.dumps({"spec": spec_name, **vars(r)}, default=str))
     else:
-        Console().print(table(results))
+        # Full scenario names even when the output is a log file rather than a terminal.
+        Console(width=None if sys.stdout.isatty() else 140).print(table(results))
     failed = [r for _, r in results if not r.passed]
     for r in failed:
         for problem in r.problems:

@@ -894,7 +894,8 @@ impl Chain {
                 gas,
                 deposit,
             } => {
-                acc.amount += deposit;
+                // The VM credits the attached deposit itself (VMLogic starts from
+                // `account_balance + attached_deposit`) and hands back the final balance.
                 let code_hash = acc.code_hash;
                 let code = code_hash.and_then(|h| {
                     self.state
