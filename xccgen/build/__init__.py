@@ -37,6 +37,18 @@ FIXTURE_EXPORTS: dict[str, list[str]] = {
     "hello": ["get_greeting", "set_greeting"],
     "counter": ["get_num", "increment", "decrement", "reset"],
     "guestbook": ["add_message", "get_messages", "total_messages"],
+    # Rust only: a stand-in that fails in every way a call can (failure injection).
+    "faulty": [
+        "set_greeting",
+        "stored_greeting",
+        "get_greeting",
+        "get_num",
+        "get_messages",
+        "spin",
+    ],
+    # Rust only: the counterparts of the escrow and leveraged_trade examples.
+    "vault": ["new", "deposit_for", "balance_of"],
+    "market": ["get_price", "get_collateral_ratio", "execute_trade", "trades"],
 }
 
 
@@ -148,6 +160,8 @@ def build_contract(
             builder = _builder(target)
             getattr(builder, f"build_{target}")(project_dir, out_wasm, say)
             _check(out_wasm, exports)
+            # Builds may settle files they own (cargo rewrites Cargo.lock): hash what is there now.
+            inputs = inputs_hash(project_dir, target, exports)
         artifact = Artifact(
             target=target,
             contract=contract_name,
@@ -201,6 +215,10 @@ def render_table(artifacts: list[Artifact]) -> Table:
     table.add_column("cached")
     for a in artifacts:
         table.add_row(
-            a.target, a.contract, _size(a.size), f"{a.build_seconds:.1f} s", "yes" if a.cached else "no"
+            a.target,
+            a.contract,
+            _size(a.size),
+            f"{a.build_seconds:.1f} s",
+            "yes" if a.cached else "no",
         )
     return table

@@ -121,7 +121,9 @@ def _lib_name(project_dir: Path) -> str:
         manifest = tomllib.loads((project_dir / "Cargo.toml").read_text())
         name = manifest.get("lib", {}).get("name") or manifest["package"]["name"]
     except (tomllib.TOMLDecodeError, KeyError) as exc:
-        raise BuildError(f"{project_dir / 'Cargo.toml'}: cannot read the package name ({exc})")
+        raise BuildError(
+            f"{project_dir / 'Cargo.toml'}: cannot read the package name ({exc})"
+        ) from exc
     return name.replace("-", "_")
 
 
@@ -151,7 +153,8 @@ def _run_cargo(project_dir: Path, rust: tc.WasmRust, progress: Progress) -> Path
                 err.seek(0)
                 compiling = [ln for ln in err.read().splitlines() if "Compiling " in ln]
                 if compiling:
-                    progress(f"cargo: {len(compiling)} crates compiled, now {compiling[-1].strip()}")
+                    now = compiling[-1].strip()
+                    progress(f"cargo: {len(compiling)} crates compiled, now {now}")
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -229,4 +232,3 @@ def build_rust(project_dir: Path, out_wasm: Path, progress: Progress) -> Path:
         _optimise(raw, out_wasm, progress)
     progress(f"wrote {out_wasm} ({out_wasm.stat().st_size} bytes)")
     return out_wasm
-
