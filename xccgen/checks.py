@@ -180,7 +180,11 @@ def _result_types(step: ir.Step) -> list[Finding]:
             callback.path + ("collect",),
             f"the callback reads every result as {callback.collect.spec}, but {label} "
             f"returns {returns}",
-            f"write `collect: {returns}`" if declared else "collect from a method that returns a value",
+            (
+                f"write `collect: {returns}`"
+                if declared
+                else "collect from a method that returns a value"
+            ),
         )
     ]
 

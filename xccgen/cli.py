@@ -38,8 +38,8 @@ def main() -> None:
 
 
 # Subcommands register themselves here, one import and one line each.
-from xccgen.commands import build as _build  # noqa: E402
 from xccgen.commands import abi as _abi  # noqa: E402
+from xccgen.commands import build as _build  # noqa: E402
 from xccgen.commands import check as _check  # noqa: E402
 from xccgen.commands import generate as _generate  # noqa: E402
 from xccgen.commands import graph as _graph  # noqa: E402

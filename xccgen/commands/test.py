@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import sys
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -107,18 +107,15 @@ def compare_targets(results: list[tuple[str, Result]]) -> list[str]:
         by_key.setdefault((spec_name, r.scenario), {})[r.target] = r
     out = []
     for (spec_name, scenario), runs in by_key.items():
-        if len(runs) < 2:
-            continue
         first, *rest = runs.values()
         for other in rest:
+            where = f"{spec_name}/{scenario}: {first.target} vs {other.target}:"
             if (first.status, first.value) != (other.status, other.value):
                 out.append(
-                    f"{spec_name}/{scenario}: {first.target} gave {first.status} {first.value!r}, {other.target} gave {other.status} {other.value!r}"
+                    f"{where} {first.status} {first.value!r} vs {other.status} {other.value!r}"
                 )
             if first.logs != other.logs:
-                out.append(
-                    f"{spec_name}/{scenario}: logs differ: {first.target} {first.logs!r} vs {other.target} {other.logs!r}"
-                )
+                out.append(f"{where} logs {first.logs!r} vs {other.logs!r}")
     return out
 
 
