@@ -23,6 +23,7 @@ externals:
     methods:
       get_greeting: {returns: string}
       set_greeting: {args: {greeting: string}}
+      greet: {args: {name: string}, returns: string}
   bank:
     account: state.bank_account
     methods:
@@ -69,7 +70,7 @@ TRIGGERS = {
         then: {return: a}
     """,
     "XCC106": """
-        fan_out: {over: [x, y], as: word, call: {call: hello.get_greeting}}
+        fan_out: {over: [x, y], as: word, call: {call: hello.greet, args: {name: "{word}"}}}
         then: {collect: U128, return: results}
     """,
     "XCC107": """
@@ -82,7 +83,7 @@ TRIGGERS = {
         then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
     """,
     "XCC109": """
-        fan_out: {over: [], as: word, call: {call: hello.get_greeting}}
+        fan_out: {over: [], as: word, call: {call: hello.greet, args: {name: "{word}"}}}
         then: {collect: string, return: results}
     """,
 }

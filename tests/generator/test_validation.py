@@ -111,6 +111,11 @@ CASES = {
         "f: {call: {call: hello.get_greeting}, then: {return: result}}",
         "flows.f.then.on_failure: on_failure needs `return: <string>`",
     ),
+    "fan-out item never used": (
+        "f: {fan_out: {over: [a, b], as: word, call: {call: hello.get_greeting}}, "
+        "then: {collect: string, return: results}}",
+        "flows.f.fan_out.as: the fan_out item 'word' is not used in any call",
+    ),
     "duplicate flow key": (
         "f: {call: {call: hello.get_greeting}}\nf: {call: {call: hello.get_greeting}}",
         'found duplicate key "f"',

@@ -386,6 +386,13 @@ class Resolver:
             calls = self.resolve_batch(fpath + ("batch",), fan.batch, inner)
         else:
             calls = (self.resolve_call(fpath + ("call",), fan.call, inner, single=True),)
+        used = {r.name for c in calls for _, e in c.args for r in ir.refs_in(e)}
+        if fan.as_ not in used:
+            raise self.abort(
+                fpath + ("as",),
+                f"the fan_out item {fan.as_!r} is not used in any call, so every call would be "
+                f"the same; pass it as an argument, e.g. {{{fan.as_}}}",
+            )
         last = calls[-1]
         label = f"{last.external.name}.{last.method.name}"
         slots = tuple(

@@ -3,7 +3,7 @@
 
 use near_sdk::{near, AccountId};
 
-#[near(serializers = [json])]
+#[near(serializers = [json, borsh])]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostedMessage {
     pub premium: bool,

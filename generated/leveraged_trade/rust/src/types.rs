@@ -3,7 +3,7 @@
 
 use near_sdk::{json_types::U128, near};
 
-#[near(serializers = [json])]
+#[near(serializers = [json, borsh])]
 #[derive(Clone, Debug, PartialEq)]
 pub struct TradeReceipt {
     pub filled: bool,
