@@ -57,20 +57,35 @@ def text_of(value: Any, t: ir.Type) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def evaluate(expr: ir.Expr | None, env: dict[str, Any]) -> Any:
+def normalize(value: Any, t: ir.Type, structs: dict[str, ir.Struct]) -> Any:
+    """A literal as it reads back from JSON: optional struct fields left out become null."""
+    if value is None or t is None:
+        return value
+    if t.name == "Option":
+        return normalize(value, t.item, structs)
+    if t.name == "Vec":
+        return [normalize(v, t.item, structs) for v in value]
+    if t.name == "Tuple":
+        return [normalize(v, i, structs) for v, i in zip(value, t.items, strict=True)]
+    if t.is_struct:
+        return {f: normalize(value.get(f), ft, structs) for f, ft in structs[t.name].fields}
+    return value
+
+
+def evaluate(expr: ir.Expr | None, env: dict[str, Any], structs=None) -> Any:
     if expr is None:
         return None
     if isinstance(expr, ir.Lit):
-        return expr.value
+        return normalize(expr.value, expr.type, structs or {})
     if isinstance(expr, ir.Ref):
         return env[expr.name]
     if isinstance(expr, ir.Some):
-        return evaluate(expr.value, env)
+        return evaluate(expr.value, env, structs)
     if isinstance(expr, ir.Interp):
         return "".join(
             p if isinstance(p, str) else text_of(env[p.name], p.type) for p in expr.parts
         )
-    return [evaluate(item, env) for item in expr.items]
+    return [evaluate(item, env, structs) for item in expr.items]
 
 
 def callback_cases(flow: ir.Flow, structs: dict[str, ir.Struct]) -> list[dict]:
@@ -87,21 +102,29 @@ def callback_cases(flow: ir.Flow, structs: dict[str, ir.Struct]) -> list[dict]:
         samples = {s.bind: sample(s.type, structs) for s in callback.slots}
         for branch in ("success", "failure", "invalid"):
             env = dict(args)
-            failed = branch != "success"
+
+            # Bytes that are not JSON are still a success for a call that returns nothing.
+            def failed(slot: ir.Slot, branch=branch) -> bool:
+                return branch == "failure" or (branch == "invalid" and slot.type is not None)
+
             for slot in callback.slots:
+                fallback = slot.fallback.default if failed(slot) and slot.fallback else None
                 env[slot.bind] = (
-                    slot.fallback.default.value if failed and slot.fallback else samples[slot.bind]
+                    normalize(fallback.value, fallback.type, structs)
+                    if fallback
+                    else samples[slot.bind]
                 )
-            any_critical_failed = failed and any(s.critical for s in callback.slots)
+            any_failed = any(failed(s) for s in callback.slots)
+            any_critical_failed = any(s.critical and failed(s) for s in callback.slots)
             if callback.collect is not None:
-                env["results"] = [] if failed else [samples[s.bind] for s in callback.slots]
-                any_critical_failed = failed and not callback.skip_failed_items
+                env["results"] = [] if any_failed else [samples[s.bind] for s in callback.slots]
+                any_critical_failed = any_failed and not callback.skip_failed_items
             if any_critical_failed:
-                expected, promise = evaluate(callback.failure.value, env), False
+                expected, promise = evaluate(callback.failure.value, env, structs), False
             elif callback.success.next is not None:
                 expected, promise = None, True
             else:
-                expected, promise = evaluate(callback.success.value, env), False
+                expected, promise = evaluate(callback.success.value, env, structs), False
             results = [
                 json.dumps(samples[s.bind], separators=(",", ":")) if s.type is not None else ""
                 for s in callback.slots
@@ -114,6 +137,7 @@ def callback_cases(flow: ir.Flow, structs: dict[str, ir.Struct]) -> list[dict]:
                     "results": results,
                     "expected": expected,
                     "expect_promise": promise,
+                    "logs_failure": any_failed,
                     "refund": any_critical_failed and flow.payable,
                     "rolls_back": any_critical_failed and flow.rollback and bool(flow.updates),
                 }
