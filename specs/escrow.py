@@ -127,5 +127,59 @@ spec = Spec(
                 "balances": {"caller": {"at_least": "-0.01 NEAR"}},
             },
         },
+        {
+            "name": "second_deposit_while_pending",
+            "description": "A second deposit in the same block finds the lock held and is refunded.",
+            "deploy": {"vault": "vault"},
+            "init": {"vault_account": "vault"},
+            "setup": [{"call": "vault.new", "signer": "vault"}],
+            "call": {"call": "escrow_deposit", "args": {"memo": "first"}, "deposit": "1 NEAR"},
+            "concurrent": [
+                {
+                    "call": {
+                        "call": "escrow_deposit",
+                        "args": {"memo": "second"},
+                        "deposit": "1 NEAR",
+                    },
+                    "expect": {"status": "failure", "error": "escrow_deposit is already pending"},
+                }
+            ],
+            "expect": {
+                "return": "1000000000000000000000000",
+                "views": [
+                    {"view": "get_total_escrowed", "returns": "1000000000000000000000000"},
+                    {"view": "is_escrow_deposit_pending", "returns": False},
+                ],
+                "balances": {"caller": {"at_least": "-1.02 NEAR", "at_most": "-1 NEAR"}},
+            },
+        },
+        {
+            "name": "lock_released_after_success",
+            "deploy": {"vault": "vault"},
+            "init": {"vault_account": "vault"},
+            "setup": [
+                {"call": "vault.new", "signer": "vault"},
+                {"call": "escrow_deposit", "args": {"memo": "first"}, "deposit": "1 NEAR"},
+            ],
+            "call": {"call": "escrow_deposit", "args": {"memo": "second"}, "deposit": "1 NEAR"},
+            "expect": {
+                "return": "2000000000000000000000000",
+                "views": [{"view": "is_escrow_deposit_pending", "returns": False}],
+            },
+        },
+        {
+            "name": "lock_released_after_failure",
+            "deploy": {"vault": "vault"},
+            "init": {"vault_account": "vault"},
+            "setup": [
+                {"call": "vault.new", "signer": "vault"},
+                {"call": "escrow_deposit", "args": {"memo": "reject"}, "deposit": "1 NEAR"},
+            ],
+            "call": {"call": "escrow_deposit", "args": {"memo": "second"}, "deposit": "1 NEAR"},
+            "expect": {
+                "return": "1000000000000000000000000",
+                "views": [{"view": "is_escrow_deposit_pending", "returns": False}],
+            },
+        },
     ],
 )

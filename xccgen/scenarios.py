@@ -72,6 +72,14 @@ class Expect(_Model):
     balances: dict[StrictStr, BalanceCheck] = {}
 
 
+class Concurrent(_Model):
+    """A call included in the same block as the scenario's call (e.g. a second call to a flow
+    while the first is pending), and what must become of it."""
+
+    call: StrictStr | Step
+    expect: Expect = Expect()
+
+
 class Scenario(_Model):
     name: StrictStr
     description: StrictStr | None = None
@@ -79,6 +87,7 @@ class Scenario(_Model):
     init: dict[StrictStr, Any] | None = None
     setup: list[Step] = []
     call: StrictStr | Step
+    concurrent: list[Concurrent] = []
     expect: Expect = Expect()
 
 
@@ -201,32 +210,22 @@ def run(
             problems.append(f"setup[{index}] {step.call} failed: {out.error}")
     if problems:
         return Result(scenario.name, target, False, problems)
-    call = scenario.call if isinstance(scenario.call, Step) else Step(call=scenario.call)
+    call = _step(scenario.call)
     watched = {name: sandbox.balance(account(name)) for name in scenario.expect.balances}
     supply_before = sandbox.total_supply() + sandbox.tokens_burnt_total()
-    out = _call(sandbox, call, aliases)
+    if scenario.concurrent:
+        steps = [call] + [_step(c.call) for c in scenario.concurrent]
+        out, *others = sandbox.call_concurrently([_call_kwargs(s, aliases) for s in steps])
+        for index, (other, extra) in enumerate(zip(others, scenario.concurrent, strict=True)):
+            for problem in _outcome_problems(other, extra.expect, aliases):
+                problems.append(f"concurrent[{index}]: {problem}")
+    else:
+        out = _call(sandbox, call, aliases)
     result = Result(scenario.name, target, True, [], None, out.logs, out.gas_burnt, out.status)
     expect = scenario.expect
-    if out.status != expect.status:
-        problems.append(f"status {out.status} (error: {out.error}), expected {expect.status}")
+    problems += _outcome_problems(out, expect, aliases)
     if out.status == "success":
         result.value = out.json()
-        if expect.return_ is not None and result.value != substitute(expect.return_, aliases):
-            problems.append(
-                f"returned {result.value!r}, expected {substitute(expect.return_, aliases)!r}"
-            )
-    elif expect.error and expect.error not in str(out.error):
-        problems.append(f"error {out.error!r} does not contain {expect.error!r}")
-    for wanted in expect.logs:
-        if isinstance(wanted, dict):
-            pattern = wanted.get("regex", "")
-            if not any(re.search(pattern, line) for line in out.logs):
-                problems.append(f"no log line matches /{pattern}/ in {out.logs!r}")
-        elif not any(substitute(wanted, aliases) in line for line in out.logs):
-            problems.append(f"no log line contains {wanted!r} in {out.logs!r}")
-    for unwanted in expect.no_logs:
-        if any(unwanted in line for line in out.logs):
-            problems.append(f"a log line contains {unwanted!r}: {out.logs!r}")
     for view in expect.views:
         receiver, method = _target(view.view, aliases)
         try:
@@ -272,9 +271,45 @@ def _target(name: str, aliases: set[str]) -> tuple[str, str]:
     return account(CONTRACT), name
 
 
-def _call(sandbox, step: Step, aliases: set[str]):
+def _step(call: str | Step) -> Step:
+    return call if isinstance(call, Step) else Step(call=call)
+
+
+def _outcome_problems(out, expect: Expect, aliases: set[str]) -> list[str]:
+    """How one call's outcome differs from its expectation: status, value, error, logs."""
+    problems = []
+    if out.status != expect.status:
+        problems.append(f"status {out.status} (error: {out.error}), expected {expect.status}")
+    if out.status == "success" and expect.return_ is not None:
+        wanted = substitute(expect.return_, aliases)
+        if out.json() != wanted:
+            problems.append(f"returned {out.json()!r}, expected {wanted!r}")
+    if out.status != "success" and expect.error and expect.error not in str(out.error):
+        problems.append(f"error {out.error!r} does not contain {expect.error!r}")
+    for wanted in expect.logs:
+        if isinstance(wanted, dict):
+            pattern = wanted.get("regex", "")
+            if not any(re.search(pattern, line) for line in out.logs):
+                problems.append(f"no log line matches /{pattern}/ in {out.logs!r}")
+        elif not any(substitute(wanted, aliases) in line for line in out.logs):
+            problems.append(f"no log line contains {wanted!r} in {out.logs!r}")
+    for unwanted in expect.no_logs:
+        if any(unwanted in line for line in out.logs):
+            problems.append(f"a log line contains {unwanted!r}: {out.logs!r}")
+    return problems
+
+
+def _call_kwargs(step: Step, aliases: set[str]) -> dict:
     receiver, method = _target(step.call, aliases)
-    args = substitute(step.args, aliases) if step.args else None
-    return sandbox.call(
-        account(step.signer), receiver, method, args, gas=step.gas, deposit=step.deposit
-    )
+    return {
+        "signer": account(step.signer),
+        "receiver": receiver,
+        "method": method,
+        "args": substitute(step.args, aliases) if step.args else None,
+        "gas": step.gas,
+        "deposit": step.deposit,
+    }
+
+
+def _call(sandbox, step: Step, aliases: set[str]):
+    return sandbox.call(**_call_kwargs(step, aliases))

@@ -157,3 +157,18 @@ def test_rust_lld_install_links_lld_only_when_missing(tmp_path: Path, monkeypatc
     link = (tmp_path / "rust-lld").readlink()
     piece.install(lambda _msg: None)  # idempotent: the existing link is kept
     assert (tmp_path / "rust-lld").readlink() == link
+
+
+def test_panics_carry_their_message(tmp_path):
+    """A contract's panic reaches the chain as its message, not as an `unreachable` trap."""
+    from xccgen.build import build_fixture
+    from xccgen.sandbox import Sandbox
+
+    wasm = build_fixture("faulty", "rust")
+    with Sandbox() as sandbox:
+        sandbox.create_account("faulty.test.near", "10 NEAR")
+        sandbox.deploy("faulty.test.near", wasm)
+        sandbox.create_account("alice.test.near", "10 NEAR")
+        out = sandbox.call("alice.test.near", "faulty.test.near", "get_greeting")
+    assert out.status == "failure"
+    assert "get_greeting fails on purpose" in str(out.error)

@@ -87,3 +87,21 @@ def test_attached_deposit_is_credited_once(sandbox):
     # The deposit plus the contract's share of the gas it burnt, and nothing more.
     assert 10**24 <= gained < 10**24 + 10**21
     assert sandbox.total_supply() + sandbox.tokens_burnt_total() == supply
+
+
+def test_concurrent_calls_interleave_block_by_block(sandbox):
+    """Two transactions in one block: both run, each reports only its own receipts."""
+    wasm = fixture_wasm("counter", "rust")
+    sandbox.create_account(USER, "100 NEAR")
+    sandbox.create_account("counter.test.near", "10 NEAR")
+    sandbox.deploy("counter.test.near", wasm)
+    first, second = sandbox.call_concurrently(
+        [
+            {"signer": USER, "receiver": "counter.test.near", "method": "increment"},
+            {"signer": USER, "receiver": "counter.test.near", "method": "increment"},
+        ]
+    )
+    assert first.status == second.status == "success"
+    assert sandbox.view("counter.test.near", "get_num") == 2
+    assert first.root.executor == second.root.executor == "counter.test.near"
+    assert {r.id for r in first.root.walk()}.isdisjoint({r.id for r in second.root.walk()})

@@ -27,7 +27,7 @@ Progress = Callable[[str], None]
 TARGETS = ("rust", "ts")
 MANIFEST = "manifest.json"
 # Bump when the way artifacts are built changes, so stale caches are rebuilt.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 # Build outputs, dependencies and VCS data never decide a build's result.
 SKIP_DIRS = {"target", "node_modules", "build", "dist", ".git", "__pycache__", "neardev"}
 SKIP_SUFFIXES = (".wasm",)

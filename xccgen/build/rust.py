@@ -27,7 +27,10 @@ from xccgen.toolchain import rust as tc
 
 Progress = Callable[[str], None]
 
-RUSTFLAGS = "-C target-cpu=mvp"
+# `--cfg near` is how near-sdk-env (and cargo-near) tell a contract build from a host build:
+# without it `env::panic_str` and friends fall back to host code, and a `require!` failure
+# traps with `unreachable` instead of "Smart contract panicked: <message>".
+RUSTFLAGS = "-C target-cpu=mvp --cfg near"
 CARGO_ARGS = [
     "build",
     "--release",

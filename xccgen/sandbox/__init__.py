@@ -307,6 +307,25 @@ class Sandbox:
         )
         return Outcome(raw)
 
+    def call_concurrently(self, calls: list[dict]) -> list[Outcome]:
+        """Several function calls included in the same block, then run together: e.g. a second
+        call to a flow while the first one's callback is still pending. Each dict takes the
+        keyword arguments of `call`."""
+        transactions = []
+        for c in calls:
+            action = {
+                "type": "FunctionCall",
+                "method": c["method"],
+                "args_b64": _b64(_encode_args(c.get("args"))),
+                "gas": str(parse_gas(c.get("gas", DEFAULT_GAS))),
+                "deposit": str(parse_deposit(c.get("deposit", 0))),
+            }
+            transactions.append(
+                {"signer": c["signer"], "receiver": c["receiver"], "actions": [action]}
+            )
+        raw = self.request("submit_all", transactions=transactions)
+        return [Outcome(r) for r in raw["results"]]
+
     def transfer(self, signer: str, receiver: str, amount: int | str) -> Outcome:
         actions = [{"type": "Transfer", "deposit": str(parse_deposit(amount))}]
         return Outcome(self.request("transact", signer=signer, receiver=receiver, actions=actions))

@@ -220,7 +220,51 @@ impl Chain {
         receiver_id: AccountId,
         actions: Vec<Action>,
     ) -> TxResult {
+        self.submit_all(vec![(signer_id, receiver_id, actions)])
+            .pop()
+            .expect("one transaction in, one result out")
+    }
+
+    /// Includes several transactions in the same block, then runs every receipt they cause:
+    /// their receipts interleave block by block, as concurrent transactions do on chain. Each
+    /// result holds its own transaction's outcome tree.
+    pub fn submit_all(&mut self, txs: Vec<(AccountId, AccountId, Vec<Action>)>) -> Vec<TxResult> {
         self.next_block();
+        let mut outcomes = vec![];
+        let mut outgoing = vec![];
+        let mut roots = vec![];
+        for (signer_id, receiver_id, actions) in txs {
+            let (tx_outcome, receipt) = self.convert_tx(signer_id, receiver_id, actions);
+            roots.push(tx_outcome.id);
+            outcomes.push(tx_outcome);
+            match receipt {
+                // A local receipt runs in the block that includes its transaction.
+                Some((receipt, true)) => {
+                    self.process_receipt(receipt, &mut outgoing, &mut outcomes)
+                }
+                Some((receipt, false)) => outgoing.push(receipt),
+                None => {}
+            }
+        }
+        self.run_blocks(outgoing, &mut outcomes);
+        if roots.len() == 1 {
+            // Alone in its block, a transaction also reports what it resumed (yields).
+            return vec![TxResult { outcomes }];
+        }
+        roots
+            .into_iter()
+            .map(|root| tree_of(root, &outcomes))
+            .collect()
+    }
+
+    /// Verifies and charges one transaction: its outcome, and its receipt (with whether the
+    /// receipt is local, signer == receiver) unless the transaction is invalid.
+    fn convert_tx(
+        &mut self,
+        signer_id: AccountId,
+        receiver_id: AccountId,
+        actions: Vec<Action>,
+    ) -> (Outcome, Option<(Receipt, bool)>) {
         self.state.tx_count += 1;
         let tx_hash = hash(
             format!(
@@ -255,9 +299,7 @@ impl Chain {
         if let Err((kind, message)) = self.verify_tx(&signer_id, &receiver_id, &actions, total_cost)
         {
             tx_outcome.status = Status::Failure(json!({"InvalidTxError": kind}), message);
-            return TxResult {
-                outcomes: vec![tx_outcome],
-            };
+            return (tx_outcome, None);
         }
         let signer = self.state.accounts.get_mut(&signer_id).expect("verified");
         signer.amount -= total_cost;
@@ -280,16 +322,7 @@ impl Chain {
                 refund_to: None,
             }),
         };
-        let mut outcomes = vec![tx_outcome];
-        let mut outgoing = vec![];
-        if sir {
-            // A local receipt runs in the block that includes its transaction.
-            self.process_receipt(receipt, &mut outgoing, &mut outcomes);
-        } else {
-            outgoing.push(receipt);
-        }
-        self.run_blocks(outgoing, &mut outcomes);
-        TxResult { outcomes }
+        (tx_outcome, Some((receipt, sir)))
     }
 
     fn verify_tx(
@@ -1187,4 +1220,17 @@ fn data_receipt(to: AccountId) -> NewReceipt {
 
 fn system_account() -> AccountId {
     SYSTEM.parse().expect("`system` is a valid account id")
+}
+
+/// The outcomes of one transaction: its own, then every receipt it caused, in execution order.
+fn tree_of(root: CryptoHash, outcomes: &[Outcome]) -> TxResult {
+    let mut wanted: HashSet<CryptoHash> = HashSet::from([root]);
+    let mut tree = vec![];
+    for outcome in outcomes {
+        if wanted.contains(&outcome.id) {
+            wanted.extend(outcome.children.iter().copied());
+            tree.push(outcome.clone());
+        }
+    }
+    TxResult { outcomes: tree }
 }

@@ -171,6 +171,31 @@ fn handle(chain: &mut Chain, req: &Value) -> OpResult {
             );
             Ok(tx_json(chain.submit(signer, receiver, vec![action])))
         }
+        "submit_all" => {
+            // Several transactions in one block, e.g. a second call while the first is pending.
+            let txs = req
+                .get("transactions")
+                .and_then(Value::as_array)
+                .ok_or("missing array field `transactions`")?
+                .iter()
+                .map(|tx| {
+                    let actions = tx
+                        .get("actions")
+                        .and_then(Value::as_array)
+                        .ok_or("missing array field `actions`")?
+                        .iter()
+                        .map(parse_action)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((
+                        account_field(tx, "signer")?,
+                        account_field(tx, "receiver")?,
+                        actions,
+                    ))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let results = chain.submit_all(txs);
+            Ok(json!({"results": results.into_iter().map(tx_json).collect::<Vec<_>>()}))
+        }
         "transact" => {
             let actions = req
                 .get("actions")
