@@ -72,3 +72,50 @@ def test_import_into_a_spec_keeps_it_valid(guestbook_abi, tmp_path, cli):
 def test_printed_yaml_is_a_spec_fragment(guestbook_abi):
     text = to_yaml(import_abi(guestbook_abi, "state.guestbook_account", numbers="u64"), "gb")
     assert "externals:\n  gb:\n    account: state.guestbook_account" in text
+
+
+def test_imported_spec_calls_the_contract_in_the_sandbox(guestbook_abi, tmp_path, cli):
+    """Import the guest book's ABI, write a flow against it, and run it against the guest book
+    that ABI came from (the near-sdk-js fixture) in the sandbox."""
+    abi_file = tmp_path / "guestbook_abi.json"
+    abi_file.write_text(json.dumps(guestbook_abi))
+    spec = tmp_path / "reader.yaml"
+    spec.write_text("""\
+contract:
+  name: reader
+  state:
+    guestbook_account: {type: AccountId}
+  init: {name: init, params: [guestbook_account]}
+flows:
+  latest:
+    parallel:
+      - {call: guestbook.total_messages, as: count, critical: true}
+      - {call: guestbook.get_messages, args: {from_index: "0", limit: 5}, as: messages, critical: true}
+    then:
+      on_success: {return: [count, messages]}
+      on_failure: {return: {value: [0, []]}}
+scenarios:
+  - name: reads_the_guest_book
+    deploy: {guestbook: guestbook}
+    init: {guestbook_account: guestbook}
+    setup: [{call: guestbook.add_message, args: {text: hello}}]
+    call: latest
+    expect:
+      return: [1, [{premium: false, sender: "{caller}", text: hello}]]
+""")
+    imported = cli("import-abi", abi_file, "--as", "guestbook", "--numbers", "u32", "--into", spec)
+    assert imported.exit_code == 0, imported.output
+    result = cli(
+        "test",
+        spec,
+        "--target",
+        "rust",
+        "--fixtures",
+        "ts",
+        "-o",
+        tmp_path / "generated",
+        "--build-dir",
+        tmp_path / "build",
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 passed, 0 failed" in result.output
