@@ -249,13 +249,18 @@ def _name_pattern(name: str) -> re.Pattern:
     return re.compile(rf"(?<![\w:.]){word}{suffix}")
 
 
-_SDK_PATTERNS = [(_name_pattern(name), path) for name, path in NEAR_SDK_NAMES.items()]
+_SDK_PATHS = list(NEAR_SDK_NAMES.values())
+# One pass over the code finds every name: group i matches NEAR_SDK_NAMES' i-th name.
+_SDK_NAMES = re.compile(
+    "|".join(f"(?P<n{i}>{_name_pattern(name).pattern})" for i, name in enumerate(NEAR_SDK_NAMES))
+)
 
 
 def rust_uses(body: str, crate: bool, structs: tuple[ir.Struct, ...] = ()) -> str:
     """The `use` lines for the names that `body` mentions."""
     code = _code_only(body)
-    sdk = [path for pattern, path in _SDK_PATTERNS if pattern.search(code)]
+    found = {m.lastgroup for m in _SDK_NAMES.finditer(code)}
+    sdk = [path for i, path in enumerate(_SDK_PATHS) if f"n{i}" in found]
     lines = []
     if sdk:
         lines.append(f"use near_sdk::{{{', '.join(sorted(set(sdk), key=_use_order))}}};")
