@@ -7,6 +7,7 @@ import re
 
 from xccgen import ir
 from xccgen.render import samples
+from xccgen.render.strings import quote
 
 RUST_SCALARS = {
     "string": "String",
@@ -31,21 +32,7 @@ def rust_type(t: ir.Type | None) -> str:
 
 def rust_str(text: str) -> str:
     """A Rust string literal that reads back as exactly `text`."""
-    out = []
-    for ch in text:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F or 0x2028 <= ord(ch) <= 0x2029:
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return quote(text, lambda code: f"\\u{{{code:x}}}")
 
 
 def rust_lit(value, t: ir.Type) -> str:

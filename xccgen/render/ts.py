@@ -11,6 +11,7 @@ import json
 import re
 
 from xccgen import ir
+from xccgen.render.strings import quote
 
 TS_SCALARS = {
     "string": "string",
@@ -59,22 +60,8 @@ def ts_type(t: ir.Type | None) -> str:
 
 def ts_str(text: str) -> str:
     """A double-quoted TypeScript string literal that reads back as exactly `text`."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif code < 0x20 or code == 0x7F or 0x2028 <= code <= 0x2029 or 0xD800 <= code <= 0xDFFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    # Lone surrogates cannot be written as themselves in a UTF-8 source file.
+    return quote(text, lambda code: f"\\u{code:04x}", lambda code: 0xD800 <= code <= 0xDFFF)
 
 
 def ts_comment(text: str) -> str:
