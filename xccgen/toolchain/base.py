@@ -30,9 +30,18 @@ class Piece:
 
 
 def run_install(cmd: Sequence[str], progress: Progress, **kwargs) -> None:
-    """Run an install command, streaming nothing but failing with its output on error."""
+    """Run an install step, passing on the lines that show it is moving (cargo's `Compiling
+    ...`), and fail with the tail of its output on error."""
     progress("$ " + " ".join(cmd))
-    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
-    if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-20:])
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs
+    )
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line.rstrip())
+        if line.lstrip().startswith(("Compiling ", "Finished ")):
+            progress("  " + line.strip())
+    if proc.wait() != 0:
+        tail = "\n".join(lines[-20:])
         raise XccgenError(f"`{' '.join(cmd)}` failed with exit code {proc.returncode}:\n{tail}")
