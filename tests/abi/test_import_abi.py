@@ -90,7 +90,10 @@ flows:
   latest:
     parallel:
       - {call: guestbook.total_messages, as: count, critical: true}
-      - {call: guestbook.get_messages, args: {from_index: "0", limit: 5}, as: messages, critical: true}
+      - call: guestbook.get_messages
+        args: {from_index: "0", limit: 5}
+        as: messages
+        critical: true
     then:
       on_success: {return: [count, messages]}
       on_failure: {return: {value: [0, []]}}
