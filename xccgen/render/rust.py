@@ -230,24 +230,23 @@ NEAR_SDK_NAMES = {
 }
 
 
-def _name_pattern(name: str) -> re.Pattern:
-    word = re.escape(name.rstrip("!:"))
-    suffix = "!" if name.endswith("!") else ("::" if name.endswith("::") else r"\b(?!!)")
-    return re.compile(rf"(?<![\w:.]){word}{suffix}")
+# An identifier not reached through a path or a field, with what follows it: `log!`, `serde_json::`.
+_TOKEN = re.compile(r"(?<![\w:.])([A-Za-z_]\w*)(!|::)?")
 
 
-_SDK_PATHS = list(NEAR_SDK_NAMES.values())
-# One pass over the code finds every name: group i matches NEAR_SDK_NAMES' i-th name.
-_SDK_NAMES = re.compile(
-    "|".join(f"(?P<n{i}>{_name_pattern(name).pattern})" for i, name in enumerate(NEAR_SDK_NAMES))
-)
+def _mentions(tokens: set[tuple[str, str]], name: str) -> bool:
+    if name.endswith("!"):
+        return (name[:-1], "!") in tokens
+    if name.endswith("::"):
+        return (name[:-2], "::") in tokens
+    return (name, "") in tokens or (name, "::") in tokens
 
 
 def rust_uses(body: str, crate: bool, structs: tuple[ir.Struct, ...] = ()) -> str:
     """The `use` lines for the names that `body` mentions."""
     code = _code_only(body)
-    found = {m.lastgroup for m in _SDK_NAMES.finditer(code)}
-    sdk = [path for i, path in enumerate(_SDK_PATHS) if f"n{i}" in found]
+    tokens = {(m.group(1), m.group(2) or "") for m in _TOKEN.finditer(code)}
+    sdk = [path for name, path in NEAR_SDK_NAMES.items() if _mentions(tokens, name)]
     lines = []
     if sdk:
         lines.append(f"use near_sdk::{{{', '.join(sorted(set(sdk), key=_use_order))}}};")
