@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,3 +46,16 @@ def run_install(cmd: Sequence[str], progress: Progress, **kwargs) -> None:
     if proc.wait() != 0:
         tail = "\n".join(lines[-20:])
         raise XccgenError(f"`{' '.join(cmd)}` failed with exit code {proc.returncode}:\n{tail}")
+
+
+_apt_updated = False
+
+
+def apt_install(packages: list[str], progress: Progress) -> None:
+    """`apt-get install` without questions; `apt-get update` runs once per process first."""
+    global _apt_updated
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if not _apt_updated:
+        run_install(["apt-get", "update"], progress, env=env)
+        _apt_updated = True
+    run_install(["apt-get", "install", "-y", *packages], progress, env=env)

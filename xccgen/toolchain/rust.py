@@ -9,13 +9,12 @@ A rustup toolchain that already has wasm32-unknown-unknown and `rust-src` is use
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from xccgen.toolchain.base import Piece, Progress, run_install
+from xccgen.toolchain.base import Piece, Progress, apt_install
 
 WASM_TARGET = "wasm32-unknown-unknown"
 DEBIAN_LLD = "lld-22"
@@ -26,18 +25,6 @@ DEBIAN_RUSTC = Path("/usr/bin/rustc")
 DEBIAN_CARGO = Path("/usr/bin/cargo")
 # near-sdk 5.30 needs Rust 1.95; bookworm's own rustc-web is 1.85, bookworm-security has 1.96.
 MIN_RUSTC = (1, 95)
-
-_apt_updated = False
-
-
-def apt_install(packages: list[str], progress: Progress) -> None:
-    """`apt-get install` without questions; `apt-get update` runs once per process first."""
-    global _apt_updated
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if not _apt_updated:
-        run_install(["apt-get", "update"], progress, env=env)
-        _apt_updated = True
-    run_install(["apt-get", "install", "-y", *packages], progress, env=env)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from xccgen.paths import cache_dir, crates_dir
-from xccgen.toolchain.base import Piece, Progress, run_install
+from xccgen.toolchain.base import Piece, Progress, apt_install, run_install
 
 ENGINE_CRATE = "sandbox"
 ENGINE_BIN = "xccgen-sandbox"
@@ -70,8 +70,6 @@ def build_engine(progress: Progress) -> None:
 
 
 def _install_wabt(progress: Progress) -> None:
-    from xccgen.toolchain.rust import apt_install
-
     apt_install(["wabt"], progress)
 
 

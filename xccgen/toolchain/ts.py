@@ -25,7 +25,7 @@ from pathlib import Path
 from xccgen import wasm
 from xccgen.paths import cache_dir
 from xccgen.toolchain import quickjs
-from xccgen.toolchain.base import Piece, Progress, run_install
+from xccgen.toolchain.base import Piece, Progress, apt_install, run_install
 
 NEAR_SDK_JS_VERSION = "2.0.0"
 NODE_PACKAGE_DIR = Path(__file__).resolve().parent / "node"  # package.json + package-lock.json
@@ -62,13 +62,6 @@ def tsc_path() -> Path:
 
 def _node_present() -> bool:
     return shutil.which("node") is not None and shutil.which("npm") is not None
-
-
-def _apt_install(packages: list[str], progress: Progress) -> None:
-    # Shared with the rust pieces so that `apt-get update` runs once per process.
-    from xccgen.toolchain.rust import apt_install
-
-    apt_install(packages, progress)
 
 
 # ---- clang for wasm32-wasi ------------------------------------------------------------------
@@ -288,7 +281,7 @@ PIECES: list[Piece] = [
         description="Node.js and npm, which run the near-sdk-js build",
         present=_node_present,
         install_hint="apt-get install -y nodejs npm",
-        install=lambda progress: _apt_install(["nodejs", "npm"], progress),
+        install=lambda progress: apt_install(["nodejs", "npm"], progress),
     ),
     Piece(
         target="ts",
@@ -296,7 +289,7 @@ PIECES: list[Piece] = [
         description="Debian's clang-14, wasi-libc, compiler-rt builtins and wasm-ld for QuickJS",
         present=_clang_present,
         install_hint=f"apt-get install -y {' '.join(APT_CLANG)}",
-        install=lambda progress: _apt_install(APT_CLANG, progress),
+        install=lambda progress: apt_install(APT_CLANG, progress),
     ),
     Piece(
         target="ts",
