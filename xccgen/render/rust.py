@@ -35,10 +35,8 @@ def rust_str(text: str) -> str:
     return quote(text, lambda code: f"\\u{{{code:x}}}")
 
 
-def rust_lit(value, t: ir.Type) -> str:
-    """A typed Rust expression for a literal already checked against `t`."""
-    if t.name == "Option":
-        return "None" if value is None else f"Some({rust_lit(value, t.item)})"
+def scalar_lit(value, t: ir.Type) -> str:
+    """A typed Rust expression for a scalar literal already checked against `t`."""
     if t.name == "string":
         return "String::new()" if value == "" else f"{rust_str(value)}.to_string()"
     if t.name == "AccountId":
@@ -49,23 +47,14 @@ def rust_lit(value, t: ir.Type) -> str:
         return str(value)
     if t.is_big:
         return f"{t.name}({value})"
-    if t.name == "Vec":
-        return (
-            "Vec::new()"
-            if not value
-            else "vec![" + ", ".join(rust_lit(v, t.item) for v in value) + "]"
-        )
-    if t.name == "Tuple":
-        return "(" + ", ".join(rust_lit(v, i) for v, i in zip(value, t.items, strict=True)) + ")"
-    raise ValueError(f"struct literals are rendered with rust_struct_lit: {t.spec}")
+    raise ValueError(f"not a scalar type: {t.spec} (containers go through RustScope.lit)")
 
 
 class RustScope:
     """How names read in one piece of generated Rust: locals, `self.` fields, loop items."""
 
-    def __init__(self, structs: dict[str, ir.Struct], in_callback: bool):
+    def __init__(self, structs: dict[str, ir.Struct]):
         self.structs = structs
-        self.in_callback = in_callback
 
     def ref(self, ref: ir.Ref) -> str:
         return f"self.{ref.name}" if ref.source == "state" else ref.name
@@ -74,7 +63,7 @@ class RustScope:
         return self._lit(lit.value, lit.type)
 
     def _lit(self, value, t: ir.Type) -> str:
-        """Containers and structs recursively; scalars through `rust_lit`."""
+        """Containers and structs recursively; scalars through `scalar_lit`."""
         if t.name == "Option":
             return "None" if value is None else f"Some({self._lit(value, t.item)})"
         if t.name == "Vec":
@@ -93,7 +82,7 @@ class RustScope:
                 for name, ft in self.structs[t.name].fields
             )
             return f"{t.name} {{ {fields} }}"
-        return rust_lit(value, t)
+        return scalar_lit(value, t)
 
     def expr(self, expr: ir.Expr) -> str:
         """An owned value of the expression's type."""
@@ -291,9 +280,10 @@ FILTERS = {
 def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
     """(output path, template, extra context) for every file of the Rust project."""
     structs = {s.name: s for s in contract.structs}
-    contract_scope = RustScope(structs, in_callback=False)
+    # Names read the same in a flow and in its callbacks, so one scope serves every template.
+    scope = RustScope(structs)
     uses = lambda body, crate: rust_uses(str(body), crate, contract.structs)  # noqa: E731
-    common = {"rust": contract_scope, "rust_uses_for": uses}
+    common = {"rust": scope, "rust_uses_for": uses}
     files = [
         ("Cargo.toml", "Cargo.toml.jinja", {}),
         ("README.md", "README.md.jinja", {}),
@@ -306,8 +296,8 @@ def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
         context = {
             **common,
             "flow": flow,
-            "flow_scope": RustScope(structs, in_callback=False),
-            "callback_scope": RustScope(structs, in_callback=True),
+            "flow_scope": scope,
+            "callback_scope": scope,
             "flow_uses_caller": _flow_uses_caller(flow),
         }
         files.append((f"src/{flow.name}.rs", "src/flow.rs.jinja", context))
@@ -339,7 +329,7 @@ def _flow_uses_caller(flow: ir.Flow) -> bool:
 def _test_helpers(contract: ir.Contract) -> dict:
     """Functions the unit-test template calls to place sample values and expectations."""
     structs = {s.name: s for s in contract.structs}
-    scope = RustScope(structs, in_callback=True)
+    scope = RustScope(structs)
     init_params = [p.name for p in contract.init.params] if contract.init else []
 
     def sample_lit(t: ir.Type, index: int) -> ir.Lit:
