@@ -26,7 +26,6 @@ from xccgen.units import MAX_GAS, parse_deposit, parse_gas
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 TYPE_TOKEN = re.compile(r"^(Vec<(?P<vec>.+)>|Option<(?P<opt>.+)>|(?P<opt2>.+)\?|(?P<name>\w+))$")
 FLOW_BASE_GAS = 5 * 10**12  # the flow method itself: argument parsing, state writes, scheduling
-CALLBACK_LABEL = "callback"
 
 
 class Problems(Exception):
