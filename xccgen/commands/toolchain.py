@@ -19,16 +19,19 @@ def doctor(target: str) -> None:
     Example:
       xccgen doctor --target ts
     """
-    missing = 0
+    missing = []
     for piece in tc.pieces(target):
         if piece.present():
             click.echo(f"  {click.style('ok', fg='green'):<18} {piece.target:8} {piece.name}")
         else:
-            missing += 1
+            missing.append(piece)
             click.echo(f"  {click.style('missing', fg='red'):<18} {piece.target:8} {piece.name}")
             click.echo(f"{'':14}{piece.description}; install: {piece.install_hint}")
     if missing:
-        raise XccgenError(f"{missing} piece(s) missing: run `xccgen toolchain install {target}`")
+        targets = " ".join(dict.fromkeys(p.target for p in missing))
+        raise XccgenError(
+            f"{len(missing)} piece(s) missing: run `xccgen toolchain install {targets}`"
+        )
 
 
 @click.group()
@@ -37,13 +40,18 @@ def toolchain() -> None:
 
 
 @toolchain.command("install")
-@click.argument("target", type=TARGET_CHOICE, default="all")
-def install(target: str) -> None:
-    """Install every missing piece for TARGET (idempotent; needs root for apt).
+@click.argument("targets", metavar="[TARGET]...", nargs=-1, type=TARGET_CHOICE)
+def install(targets: tuple[str, ...]) -> None:
+    """Install every missing piece for each TARGET, default all (idempotent; needs root for apt).
+
+    rust, ts: contract builds; sandbox: the local NEAR VM that `xccgen test` runs;
+    abi: cargo-near, for `xccgen import-abi` of a Rust contract project.
 
     \b
     Example:
-      xccgen toolchain install rust
+      xccgen toolchain install rust ts sandbox
     """
-    tc.install(target, lambda msg: click.echo(msg, err=True))
-    click.echo(f"toolchain for {target}: ready")
+    targets = targets or ("all",)
+    for target in targets:
+        tc.install(target, lambda msg: click.echo(msg, err=True))
+    click.echo(f"toolchain for {' '.join(targets)}: ready")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Piece:
-    target: str  # "rust", "ts" or "sandbox": the `xccgen toolchain install TARGET` that installs it
+    target: str  # one of toolchain.TARGETS: the `xccgen toolchain install TARGET` that installs it
     name: str
     description: str
     present: Callable[[], bool]
@@ -59,3 +60,15 @@ def apt_install(packages: list[str], progress: Progress) -> None:
         run_install(["apt-get", "update"], progress, env=env)
         _apt_updated = True
     run_install(["apt-get", "install", "-y", *packages], progress, env=env)
+
+
+def apt_tool_piece(target: str, command: str, package: str, description: str) -> Piece:
+    """A piece that is one command on PATH, installed from one Debian package."""
+    return Piece(
+        target=target,
+        name=command,
+        description=description,
+        present=lambda: shutil.which(command) is not None,
+        install_hint=f"apt-get install -y {package}",
+        install=lambda progress: apt_install([package], progress),
+    )

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from xccgen.toolchain.base import Piece, Progress, apt_install
+from xccgen.toolchain.base import Piece, Progress, apt_install, apt_tool_piece
 
 WASM_TARGET = "wasm32-unknown-unknown"
 DEBIAN_LLD = "lld-22"
@@ -99,17 +99,6 @@ def _install_rust_lld(progress: Progress) -> None:
         RUST_LLD.symlink_to(target)
 
 
-def _tool_piece(name: str, package: str, description: str) -> Piece:
-    return Piece(
-        target="rust",
-        name=name,
-        description=description,
-        present=lambda: shutil.which(name) is not None,
-        install_hint=f"apt-get install -y {package}",
-        install=lambda progress: apt_install([package], progress),
-    )
-
-
 def _pieces_debian() -> list[Piece]:
     """Debian's Rust with std's source and the wasm linker (when rustup cannot target wasm)."""
     return [
@@ -145,8 +134,12 @@ def _pieces_debian() -> list[Piece]:
 
 def _pieces() -> list[Piece]:
     tools = [
-        _tool_piece("wasm-opt", "binaryen", "Binaryen's optimiser: shrinks contract wasm"),
-        _tool_piece("wasm-validate", "wabt", "WABT: validates wasm against the MVP feature set"),
+        apt_tool_piece(
+            "rust", "wasm-opt", "binaryen", "Binaryen's optimiser: shrinks contract wasm"
+        ),
+        apt_tool_piece(
+            "rust", "wasm-validate", "wabt", "WABT: validates wasm against the MVP feature set"
+        ),
     ]
     return tools if rustup_wasm() is not None else [*_pieces_debian(), *tools]
 

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from xccgen.paths import cache_dir, crates_dir
-from xccgen.toolchain.base import Piece, Progress, apt_install, run_install
+from xccgen.toolchain.base import Piece, Progress, apt_tool_piece, run_install
 
 ENGINE_CRATE = "sandbox"
 ENGINE_BIN = "xccgen-sandbox"
@@ -69,23 +69,17 @@ def build_engine(progress: Progress) -> None:
     engine_binary().touch()
 
 
-def _install_wabt(progress: Progress) -> None:
-    apt_install(["wabt"], progress)
-
-
 ENGINE_HINT = (
     f"CARGO_TARGET_DIR={engine_target_dir()} cargo build --release --locked "
     f"--manifest-path {engine_manifest()}"
 )
 
 PIECES: list[Piece] = [
-    Piece(
-        target="sandbox",
-        name="wat2wasm",
-        description="wabt's WAT compiler, for the sandbox's hand-written test contracts",
-        present=lambda: shutil.which("wat2wasm") is not None,
-        install_hint="apt-get install -y wabt",
-        install=_install_wabt,
+    apt_tool_piece(
+        "sandbox",
+        "wat2wasm",
+        "wabt",
+        "wabt's WAT compiler, for the sandbox's hand-written test contracts",
     ),
     Piece(
         target="sandbox",
