@@ -7,7 +7,7 @@ import sys
 import click
 
 from xccgen import __version__
-from xccgen.errors import XccgenError
+from xccgen.errors import SpecError, XccgenError
 
 
 class XccgenGroup(click.Group):
@@ -16,9 +16,16 @@ class XccgenGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except SpecError as exc:
+            for problem in exc.problems:  # one problem a line, each its own error
+                click.secho(f"error: {problem}", fg="red", err=True)
+            sys.exit(1)
         except XccgenError as exc:
-            for line in str(exc).splitlines():
-                click.secho(f"error: {line}" if line else "", fg="red", err=True)
+            # One error; the lines after its first are detail (a compiler's output, say).
+            first, *detail = str(exc).splitlines() or [""]
+            click.secho(f"error: {first}", fg="red", err=True)
+            for line in detail:
+                click.echo(f"  {line}" if line else "", err=True)
             sys.exit(1)
 
 
