@@ -4,14 +4,21 @@ PYTHON ?= python3
 XCCGEN := $(PYTHON) -m xccgen
 DEMO_SPEC := specs/advanced_xcc.yaml
 
-.PHONY: setup demo test lint format
+.PHONY: install setup setup-demo demo test lint format
 
-setup:
+install:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+
+## Every toolchain: contract builds, the sandbox, and cargo-near for the ABI-import tests.
+setup: install
 	$(XCCGEN) toolchain install all
 
+## What the demo needs (no cargo-near, which only `xccgen import-abi` of a Rust project uses).
+setup-demo: install
+	$(XCCGEN) toolchain install rust ts sandbox
+
 ## Generate, build and sandbox-test the example spec, printing the scenario table.
-demo: setup
+demo: setup-demo
 	$(XCCGEN) check $(DEMO_SPEC)
 	$(XCCGEN) test $(DEMO_SPEC)
 

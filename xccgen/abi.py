@@ -30,6 +30,15 @@ INTEGER_FORMATS = {
 }
 # Definitions that near-sdk names after its own JSON types.
 NAMED_SCALARS = {"AccountId": "AccountId", "U128": "U128", "U64": "U64", "String": "string"}
+# near-sdk-rs inlines AccountId's schema: a string described by near-account-id's own docs.
+# (U128 and U64 are inlined as plain strings with nothing to tell them apart, so they import as
+# `string`, which is what they are on the wire.)
+ACCOUNT_ID_DOC = "NEAR Account Identifier."
+# Methods an SDK adds to every contract, which are not part of its own interface.
+SDK_METHODS = {
+    "contract_source_metadata": "NEP-330 source metadata that near-sdk adds to every contract "
+    "(the ABI does not describe its result)",
+}
 
 
 class Unmappable(Exception):
@@ -41,16 +50,6 @@ class Imported:
     external: dict[str, Any]
     types: dict[str, dict[str, str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # one line per function left out, with why
-
-
-def load_abi(path: Path) -> dict:
-    try:
-        abi = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise XccgenError(f"{path}: not a readable ABI JSON file ({exc})") from None
-    if not isinstance(abi, dict) or "body" not in abi or "functions" not in abi["body"]:
-        raise XccgenError(f"{path}: not a NEAR ABI (expected `body.functions`)")
-    return abi
 
 
 def import_abi(abi: dict, account: str, numbers: str | None = None) -> Imported:
@@ -68,6 +67,9 @@ def import_abi(abi: dict, account: str, numbers: str | None = None) -> Imported:
             continue
         if function.get("is_private") or "private" in modifiers:
             skipped.append(f"{name}: private (only the contract itself may call it)")
+            continue
+        if name in SDK_METHODS and not function.get("result"):
+            skipped.append(f"{name}: {SDK_METHODS[name]}")
             continue
         declared = dict(mapper.types)
         try:
@@ -113,7 +115,19 @@ def _method(function: dict, mapper: SchemaMapper) -> dict:
         method["kind"] = "view"
     if payable:
         method["payable"] = True
+    if not method:
+        method["kind"] = "call"  # `increment: {kind: call}` reads better than `increment: {}`
+    doc = _summary(function.get("doc"))
+    if doc:
+        method["description"] = doc
     return method
+
+
+def _summary(doc: Any) -> str | None:
+    """The first paragraph of a method's rustdoc, on one line."""
+    if not isinstance(doc, str) or not doc.strip():
+        return None
+    return " ".join(doc.strip().split("\n\n")[0].split())
 
 
 def _params(function: dict) -> list[dict]:
@@ -164,6 +178,8 @@ class SchemaMapper:
                 f"an enum {schema['enum']} (declare it as `string` by hand if it is one)"
             )
         if kind == "string":
+            if str(schema.get("description", "")).startswith(ACCOUNT_ID_DOC):
+                return "AccountId"
             return "string"
         if kind == "boolean":
             return "bool"

@@ -1,38 +1,36 @@
-"""ABI import: from the ABI near-sdk-js's own generator writes for a fixture contract."""
+"""ABI import: from the ABIs that NEAR's SDKs write for the fixture contracts
+(`cargo near abi` for the near-sdk-rs guest book, near-sdk-js's generator for the TS one)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from tests.conftest import REPO
 from xccgen.abi import import_abi, to_yaml
+from xccgen.abi_sources import read_abi
+from xccgen.build import fixture_project
 
 pytestmark = pytest.mark.toolchain
 
+# Which SDK writes the ABI of the fixture in each target.
+PRODUCERS = {"rust": "cargo-near", "ts": "near-sdk-js"}
+
+
+def quiet(_message: str) -> None:
+    pass
+
 
 @pytest.fixture(scope="module")
-def guestbook_abi(tmp_path_factory):
+def guestbook_abi():
     """The ABI of fixtures/guestbook/ts, as `near-sdk-js build --generateABI` computes it."""
-    from xccgen.toolchain.ts import node_modules_dir
+    return read_abi(fixture_project("guestbook", "ts"), quiet)
 
-    work = tmp_path_factory.mktemp("abi")
-    project = REPO / "fixtures" / "guestbook" / "ts"
-    for name in ("src", "package.json", "tsconfig.json"):
-        (work / name).symlink_to(project / name)
-    (work / "node_modules").symlink_to(node_modules_dir())
-    script = (
-        "import { runAbiCompilerPlugin } from 'near-sdk-js/lib/cli/abi.js';"
-        "console.log(JSON.stringify(runAbiCompilerPlugin("
-        "'src/contract.ts', 'package.json', 'tsconfig.json')));"
-    )
-    proc = subprocess.run(
-        ["node", "--input-type=module", "-e", script], cwd=work, capture_output=True, text=True
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+
+@pytest.fixture(scope="module")
+def guestbook_rust_abi():
+    """The ABI of fixtures/guestbook/rust, as `cargo near abi` writes it."""
+    return read_abi(fixture_project("guestbook", "rust"), quiet)
 
 
 def test_plain_numbers_are_reported_not_guessed(guestbook_abi):
@@ -74,11 +72,80 @@ def test_printed_yaml_is_a_spec_fragment(guestbook_abi):
     assert "externals:\n  gb:\n    account: state.guestbook_account" in text
 
 
-def test_imported_spec_calls_the_contract_in_the_sandbox(guestbook_abi, tmp_path, cli):
-    """Import the guest book's ABI, write a flow against it, and run it against the guest book
-    that ABI came from (the near-sdk-js fixture) in the sandbox."""
-    abi_file = tmp_path / "guestbook_abi.json"
-    abi_file.write_text(json.dumps(guestbook_abi))
+def test_cargo_near_abi_maps_every_method_without_hints(guestbook_rust_abi):
+    """near-sdk-rs gives every integer its width, so nothing needs `--numbers`."""
+    assert guestbook_rust_abi["metadata"]["name"] == "guestbook_near"
+    imported = import_abi(guestbook_rust_abi, "state.guestbook_account")
+    methods = imported.external["methods"]
+    assert methods["add_message"] == {"args": {"text": "string"}, "payable": True}
+    # near-sdk-rs inlines U128 as a plain string schema: on the wire that is what it is.
+    assert methods["get_messages"] == {
+        "args": {"from_index": "string?", "limit": "u64?"},
+        "returns": "Vec<PostedMessage>",
+    }
+    assert methods["total_messages"] == {"returns": "u32"}
+    assert imported.types == {
+        "PostedMessage": {"premium": "bool", "sender": "AccountId", "text": "string"}
+    }
+    assert imported.skipped == [
+        "contract_source_metadata: NEP-330 source metadata that near-sdk adds to every contract "
+        "(the ABI does not describe its result)"
+    ]
+
+
+@pytest.mark.parametrize("fixture", ["hello", "counter"])
+def test_cargo_near_abi_of_the_other_fixtures(fixture):
+    imported = import_abi(read_abi(fixture_project(fixture, "rust"), quiet), "state.x")
+    expected = {
+        "hello": {  # rustdoc becomes the description: its first paragraph, on one line
+            "get_greeting": {"returns": "string", "description": "The current greeting."},
+            "set_greeting": {
+                "args": {"greeting": "string"},
+                "description": "Replaces the greeting and logs the new one.",
+            },
+        },
+        "counter": {
+            "get_num": {"returns": "i8"},
+            "increment": {"kind": "call"},
+            "decrement": {"kind": "call"},
+            "reset": {"kind": "call"},
+        },
+    }[fixture]
+    assert imported.external["methods"] == expected
+    assert [s.split(":")[0] for s in imported.skipped] == ["contract_source_metadata"]
+
+
+def test_a_project_that_does_not_compile_is_a_clear_error(tmp_path, cli):
+    import shutil
+
+    project = tmp_path / "hello"
+    shutil.copytree(
+        fixture_project("hello", "rust"), project, ignore=shutil.ignore_patterns("target")
+    )
+    lib = project / "src" / "lib.rs"
+    lib.write_text(
+        lib.read_text().replace(
+            "pub fn get_greeting(&self) -> String {",
+            'pub fn get_greeting(&self) -> String { let broken: u8 = "no";',
+        )
+    )
+    result = cli("import-abi", project, "--as", "hello")
+    assert result.exit_code == 1
+    assert "cargo near abi" in result.output and "failed" in result.output
+    assert "mismatched types" in result.output, "the compiler's own message reaches the user"
+    assert "Traceback" not in result.output
+
+
+def test_a_directory_that_is_no_project_is_a_clear_error(tmp_path, cli):
+    result = cli("import-abi", tmp_path, "--as", "hello")
+    assert result.exit_code == 1
+    assert "neither an ABI JSON file nor a contract project" in result.output
+
+
+@pytest.mark.parametrize("target", sorted(PRODUCERS))
+def test_imported_spec_calls_the_contract_in_the_sandbox(target, tmp_path, cli):
+    """Import the guest book's ABI straight from its project (the SDK writes it), write a flow
+    against it, and run that flow against the very contract the ABI came from."""
     spec = tmp_path / "reader.yaml"
     spec.write_text("""\
 contract:
@@ -106,7 +173,10 @@ scenarios:
     expect:
       return: [1, [{premium: false, sender: "{caller}", text: hello}]]
 """)
-    imported = cli("import-abi", abi_file, "--as", "guestbook", "--numbers", "u32", "--into", spec)
+    # TypeScript's `number` has no width; near-sdk-rs's integers carry theirs.
+    hints = ["--numbers", "u32"] if target == "ts" else []
+    project = fixture_project("guestbook", target)
+    imported = cli("import-abi", project, "--as", "guestbook", *hints, "--into", spec)
     assert imported.exit_code == 0, imported.output
     result = cli(
         "test",
@@ -114,7 +184,7 @@ scenarios:
         "--target",
         "rust",
         "--fixtures",
-        "ts",
+        target,
         "-o",
         tmp_path / "generated",
         "--build-dir",

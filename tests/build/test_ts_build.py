@@ -184,7 +184,7 @@ def test_guestbook_runs_with_u128_deposits(built):
 
 
 def test_stage_copies_the_project_and_links_the_shared_node_modules(tmp_path):
-    from xccgen.build.ts import _stage
+    from xccgen.build.ts import stage_project
 
     project = tmp_path / "proj"
     (project / "src").mkdir(parents=True)
@@ -195,7 +195,7 @@ def test_stage_copies_the_project_and_links_the_shared_node_modules(tmp_path):
     shared = tmp_path / "shared_node_modules"
     shared.mkdir()
     work = tmp_path / "work"
-    _stage(project, work, shared)
+    stage_project(project, work, shared)
     assert (work / "src" / "contract.ts").is_file()
     assert not (work / "build").exists()
     assert (work / "node_modules").resolve() == shared

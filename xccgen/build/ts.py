@@ -60,7 +60,7 @@ def work_dir(project_dir: Path) -> Path:
     return cache_dir() / "ts-build" / f"{project_dir.parent.name}-{project_dir.name}-{key}"
 
 
-def _stage(project_dir: Path, work: Path, node_modules: Path) -> None:
+def stage_project(project_dir: Path, work: Path, node_modules: Path) -> None:
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(
@@ -122,7 +122,7 @@ def build_ts(project_dir: Path, out_wasm: Path, progress: Progress) -> Path:
     work.parent.mkdir(parents=True, exist_ok=True)
     with open(work.with_name(work.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build per work directory at a time
-        _stage(project_dir, work, ts.node_modules_dir())
+        stage_project(project_dir, work, ts.node_modules_dir())
         _run_sdk(project_dir, work, out_wasm, progress)
     report = check_module(out_wasm)
     # Only `env` host functions, MVP only: what the NEAR runtime accepts (exports are the

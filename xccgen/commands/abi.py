@@ -1,4 +1,4 @@
-"""`xccgen import-abi`: an external contract's methods and types from its NEAR ABI file."""
+"""`xccgen import-abi`: an external contract's methods and types from its NEAR ABI."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
-from xccgen.abi import import_abi, load_abi, merge_into, to_yaml
+from xccgen.abi import import_abi, merge_into, to_yaml
+from xccgen.abi_sources import read_abi
 from xccgen.errors import XccgenError
 from xccgen.spec import load_contract
 from xccgen.spec.names import identifier_problem
 
 
 @click.command("import-abi")
-@click.argument("abi_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("--as", "name", required=True, help="The external's name in the spec.")
 @click.option(
     "--account",
@@ -31,21 +32,28 @@ from xccgen.spec.names import identifier_problem
     help="A YAML spec to add the external to (comments are kept); default: print it.",
 )
 def import_abi_command(
-    abi_file: Path, name: str, account: str | None, numbers: str | None, spec: Path | None
+    source: Path, name: str, account: str | None, numbers: str | None, spec: Path | None
 ) -> None:
-    """Turn a NEAR ABI file into an `externals:` entry with the `types:` it needs.
+    """Turn a NEAR ABI into an `externals:` entry with the `types:` it needs.
+
+    SOURCE is an ABI JSON file (what `cargo near abi` or `near-sdk-js build
+    --generateABI` writes), or a contract project whose SDK xccgen asks for
+    the ABI: a near-sdk-rs crate (runs `cargo near abi`; `xccgen toolchain
+    install abi` provides cargo-near) or a near-sdk-js project (src/contract.ts).
 
     Functions or types whose JSON Schema has no clean spec type are listed and
     left out, never guessed.
 
     \b
-    Example:
-      xccgen import-abi build/guestbook_abi.json --as guestbook --into specs/my.yaml
+    Examples:
+      xccgen import-abi target/near/guestbook_abi.json --as guestbook --into specs/my.yaml
+      xccgen import-abi ../guest-book-rs --as guestbook --into specs/my.yaml
     """
     problem = identifier_problem(name, "external")
     if problem:
         raise XccgenError(problem)
-    imported = import_abi(load_abi(abi_file), account or f"state.{name}_account", numbers)
+    abi = read_abi(source, lambda message: click.echo(message, err=True))
+    imported = import_abi(abi, account or f"state.{name}_account", numbers)
     for line in imported.skipped:
         click.secho(f"skipped {line}", fg="yellow", err=True)
     if spec is None:

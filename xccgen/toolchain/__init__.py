@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from xccgen.toolchain.base import Piece, Progress
 
-TARGETS = ("rust", "ts", "sandbox")
+TARGETS = ("rust", "ts", "sandbox", "abi")
 
 
 def pieces(target: str = "all") -> list[Piece]:
     # Imported lazily so that `xccgen generate` never pays for toolchain probing.
-    from xccgen.toolchain import rust, sandbox, ts
+    from xccgen.toolchain import abi, rust, sandbox, ts
 
-    found = [*rust.PIECES, *ts.PIECES, *sandbox.PIECES]
+    found = [*rust.PIECES, *ts.PIECES, *sandbox.PIECES, *abi.PIECES]
     return [p for p in found if target in ("all", p.target)]
 
 

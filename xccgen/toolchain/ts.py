@@ -274,15 +274,25 @@ def _install_wasmkit(progress: Progress) -> None:
     wasm.ensure_built(progress)
 
 
+NODE_PIECE = Piece(
+    target="ts",
+    name="node",
+    description="Node.js and npm, which run the near-sdk-js build",
+    present=_node_present,
+    install_hint="apt-get install -y nodejs npm",
+    install=lambda progress: apt_install(["nodejs", "npm"], progress),
+)
+SDK_PIECE = Piece(
+    target="ts",
+    name=f"near-sdk-js {NEAR_SDK_JS_VERSION}",
+    description=f"the JS SDK, TypeScript and @types/node in {node_dir()}",
+    present=_sdk_present,
+    install_hint=f"cd {node_dir()} && npm ci --ignore-scripts",
+    install=_install_sdk,
+)
+
 PIECES: list[Piece] = [
-    Piece(
-        target="ts",
-        name="node",
-        description="Node.js and npm, which run the near-sdk-js build",
-        present=_node_present,
-        install_hint="apt-get install -y nodejs npm",
-        install=lambda progress: apt_install(["nodejs", "npm"], progress),
-    ),
+    NODE_PIECE,
     Piece(
         target="ts",
         name="clang-14 (wasm32-wasi)",
@@ -299,14 +309,7 @@ PIECES: list[Piece] = [
         install_hint="cargo build --release --manifest-path crates/wasmkit/Cargo.toml",
         install=_install_wasmkit,
     ),
-    Piece(
-        target="ts",
-        name=f"near-sdk-js {NEAR_SDK_JS_VERSION}",
-        description=f"the JS SDK, TypeScript and @types/node in {node_dir()}",
-        present=_sdk_present,
-        install_hint=f"cd {node_dir()} && npm ci --ignore-scripts",
-        install=_install_sdk,
-    ),
+    SDK_PIECE,
     Piece(
         target="ts",
         name="quickjs + qjsc",
