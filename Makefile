@@ -9,7 +9,7 @@ DEMO_SPEC := specs/advanced_xcc.yaml
 install:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 
-## Every toolchain: contract builds, the sandbox, and cargo-near for the ABI-import tests.
+## Every toolchain: contract builds, the sandbox, cargo-near (ABI import) and Graphviz (SVG).
 setup: install
 	$(XCCGEN) toolchain install all
 

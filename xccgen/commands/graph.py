@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from xccgen.errors import XccgenError
 from xccgen.graph import dot, mermaid
 from xccgen.spec import load_contract
 from xccgen.spec.names import did_you_mean
+from xccgen.toolchain.graph import GRAPHVIZ
 
 
 @click.command("graph")
@@ -38,11 +38,9 @@ def graph_command(spec: Path, flow_name: str | None, fmt: str, output: Path | No
     else:
         text = dot(contract, flows)
     if fmt == "svg":
-        exe = shutil.which("dot")
-        if exe is None:
-            raise XccgenError("Graphviz is missing: apt-get install -y graphviz")
+        GRAPHVIZ.require()
         text = subprocess.run(
-            [exe, "-Tsvg"], input=text, capture_output=True, text=True, check=True
+            ["dot", "-Tsvg"], input=text, capture_output=True, text=True, check=True
         ).stdout
     if output:
         output.write_text(text, encoding="utf-8")

@@ -45,7 +45,8 @@ def install(targets: tuple[str, ...]) -> None:
     """Install every missing piece for each TARGET, default all (idempotent; needs root for apt).
 
     rust, ts: contract builds; sandbox: the local NEAR VM that `xccgen test` runs;
-    abi: cargo-near, for `xccgen import-abi` of a Rust contract project.
+    abi: cargo-near, for `xccgen import-abi` of a Rust contract project;
+    graph: Graphviz, for `xccgen graph --format svg`.
 
     \b
     Example:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from xccgen.toolchain.base import Piece, Progress
 
-TARGETS = ("rust", "ts", "sandbox", "abi")
+TARGETS = ("rust", "ts", "sandbox", "abi", "graph")
 
 
 def pieces(target: str = "all") -> list[Piece]:
     # Imported lazily so that `xccgen generate` never pays for toolchain probing.
-    from xccgen.toolchain import abi, rust, sandbox, ts
+    from xccgen.toolchain import abi, graph, rust, sandbox, ts
 
-    found = [*rust.PIECES, *ts.PIECES, *sandbox.PIECES, *abi.PIECES]
+    found = [*rust.PIECES, *ts.PIECES, *sandbox.PIECES, *abi.PIECES, *graph.PIECES]
     return [p for p in found if target in ("all", p.target)]
 
 
