@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from xccgen.build.ts import ENTRY, output_tail, stage_project
 from xccgen.errors import XccgenError
 from xccgen.paths import cache_dir
 
 Progress = Callable[[str], None]
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # The function `near-sdk-js build --generateABI` calls, without the wasm build around it.
 JS_ABI_SCRIPT = """\
 import fs from "fs";
@@ -88,7 +87,6 @@ def rust_project_abi(project: Path, progress: Progress) -> dict:
 
 def ts_project_abi(project: Path, progress: Progress) -> dict:
     """near-sdk-js's ABI of a TypeScript project, staged as `xccgen build` stages it."""
-    from xccgen.build.ts import ENTRY, stage_project
     from xccgen.toolchain import ts
 
     if not (project / ENTRY).is_file():
@@ -112,6 +110,5 @@ def _run(cmd: list[str], cwd: Path, env: dict, progress: Progress, what: str) ->
     progress(f"running {what}")
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
-        lines = [ANSI.sub("", line).rstrip() for line in (proc.stdout + proc.stderr).splitlines()]
-        tail = "\n".join([line for line in lines if line][-40:])
+        tail = output_tail(proc.stdout + "\n" + proc.stderr)
         raise XccgenError(f"{what} failed (exit {proc.returncode}):\n{tail}")

@@ -79,8 +79,8 @@ def stage_project(project_dir: Path, work: Path, node_modules: Path) -> None:
         package.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def _tail(text: str, lines: int = 40) -> str:
-    """The last lines of the SDK's output, without colours: the failing step and its stderr."""
+def output_tail(text: str, lines: int = 40) -> str:
+    """The last lines of a tool's output, without colours: the failing step and its stderr."""
     kept = [ANSI.sub("", line).rstrip() for line in text.splitlines()]
     return "\n".join([line for line in kept if line][-lines:])
 
@@ -100,7 +100,7 @@ def _run_sdk(project_dir: Path, work: Path, out_wasm: Path, progress: Progress) 
     if proc.returncode != 0 or not built.is_file():
         raise BuildError(
             f"near-sdk-js build of {project_dir} failed (exit {proc.returncode}):\n"
-            + _tail(proc.stdout + "\n" + proc.stderr)
+            + output_tail(proc.stdout + "\n" + proc.stderr)
         )
     progress(f"compiled in {time.monotonic() - started:.1f} s")
 
