@@ -11,8 +11,9 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError
 from ruamel.yaml import YAML
 
 from xccgen.errors import XccgenError
@@ -28,8 +29,15 @@ INTEGER_FORMATS = {
     "uint32": "u32",
     "uint64": "u64",
 }
-# Definitions that near-sdk names after its own JSON types.
-NAMED_SCALARS = {"AccountId": "AccountId", "U128": "U128", "U64": "U64", "String": "string"}
+# Definitions that near-sdk names after its own JSON types. Base64VecU8 travels as a base64
+# string, though near-sdk-rs's ABI describes it as an array of bytes.
+NAMED_SCALARS = {
+    "AccountId": "AccountId",
+    "U128": "U128",
+    "U64": "U64",
+    "String": "string",
+    "Base64VecU8": "string",
+}
 # near-sdk-rs inlines AccountId's schema: a string described by near-account-id's own docs.
 # (U128 and U64 are inlined as plain strings with nothing to tell them apart, so they import as
 # `string`, which is what they are on the wire.)
@@ -45,6 +53,83 @@ class Unmappable(Exception):
     """A schema that has no clean spec type; the message says why."""
 
 
+class AbiModel(BaseModel):
+    # ABIs carry more than we read (docs, build info, callbacks); unknown keys are fine.
+    model_config = ConfigDict(extra="ignore")
+
+
+class AbiArg(AbiModel):
+    name: StrictStr
+    type_schema: Any = None
+    serialization_type: StrictStr = "json"
+
+
+class AbiParams(AbiModel):
+    serialization_type: StrictStr = "json"
+    args: list[AbiArg] = []
+
+
+class AbiResult(AbiModel):
+    serialization_type: StrictStr = "json"
+    type_schema: Any = None
+
+
+class AbiFunction(AbiModel):
+    name: StrictStr
+    kind: Literal["view", "call"] | None = None
+    modifiers: list[StrictStr] = []
+    doc: StrictStr | None = None
+    # schema 0.3 and later: {serialization_type, args}; older ones: a list of arguments
+    params: AbiParams | list[AbiArg] | None = None
+    result: AbiResult | None = None
+    # flags of the earliest schema versions, before `kind` and `modifiers`
+    is_view: StrictBool = False
+    is_init: StrictBool = False
+    is_payable: StrictBool = False
+    is_private: StrictBool = False
+
+    @property
+    def view(self) -> bool:
+        return self.kind == "view" or self.is_view
+
+    def has(self, modifier: str) -> bool:
+        return modifier in self.modifiers or getattr(self, f"is_{modifier}", False)
+
+    def args(self) -> list[AbiArg]:
+        if isinstance(self.params, AbiParams):
+            kind = self.params.serialization_type
+            return [a.model_copy(update={"serialization_type": kind}) for a in self.params.args]
+        return self.params or []
+
+
+class AbiBody(AbiModel):
+    functions: list[AbiFunction]
+    root_schema: dict[str, Any] = {}
+
+
+class AbiMetadata(AbiModel):
+    name: StrictStr | None = None
+
+
+class Abi(AbiModel):
+    schema_version: StrictStr | None = None
+    metadata: AbiMetadata = AbiMetadata()
+    body: AbiBody
+
+
+def parse_abi(data: Any, where: str) -> Abi:
+    """Validate the ABI's envelope (functions, their arguments and results); the JSON Schemas
+    inside are mapped later, one function at a time."""
+    try:
+        return Abi.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise XccgenError(f"{where}: not a NEAR ABI:\n" + "\n".join(problems)) from None
+
+
 @dataclass
 class Imported:
     external: dict[str, Any]
@@ -52,23 +137,21 @@ class Imported:
     skipped: list[str] = field(default_factory=list)  # one line per function left out, with why
 
 
-def import_abi(abi: dict, account: str, numbers: str | None = None) -> Imported:
+def import_abi(abi: Abi, account: str, numbers: str | None = None) -> Imported:
     """`numbers`: the integer type to give plain JSON numbers (TypeScript's `number`), which
     carry no width of their own; without it such functions are reported and left out."""
-    body = abi["body"]
-    mapper = SchemaMapper(body.get("root_schema") or {}, numbers)
+    mapper = SchemaMapper(abi.body.root_schema, numbers)
     methods: dict[str, Any] = {}
     skipped: list[str] = []
-    for function in body["functions"]:
-        name = function.get("name", "?")
-        modifiers = set(function.get("modifiers", []))
-        if function.get("is_init") or "init" in modifiers:
+    for function in abi.body.functions:
+        name = function.name
+        if function.has("init"):
             skipped.append(f"{name}: an init method, not for other contracts to call")
             continue
-        if function.get("is_private") or "private" in modifiers:
+        if function.has("private"):
             skipped.append(f"{name}: private (only the contract itself may call it)")
             continue
-        if name in SDK_METHODS and not function.get("result"):
+        if name in SDK_METHODS and function.result is None:
             skipped.append(f"{name}: {SDK_METHODS[name]}")
             continue
         declared = dict(mapper.types)
@@ -77,67 +160,51 @@ def import_abi(abi: dict, account: str, numbers: str | None = None) -> Imported:
         except Unmappable as exc:
             mapper.types = declared  # types met only by a skipped function are not imported
             skipped.append(f"{name}: {exc}")
-    external = {"account": account, "methods": methods}
-    description = (abi.get("metadata") or {}).get("name")
-    if description:
-        external = {
-            "account": account,
-            "description": f"Imported from the ABI of {description}",
-            "methods": methods,
-        }
+    external: dict[str, Any] = {"account": account}
+    if abi.metadata.name:
+        external["description"] = f"Imported from the ABI of {abi.metadata.name}"
+    external["methods"] = methods
     return Imported(external, mapper.types, skipped)
 
 
-def _method(function: dict, mapper: SchemaMapper) -> dict:
-    view = function.get("kind") == "view" or function.get("is_view") is True
-    payable = "payable" in function.get("modifiers", []) or function.get("is_payable") is True
+def _method(function: AbiFunction, mapper: SchemaMapper) -> dict:
     args: dict[str, str] = {}
-    for param in _params(function):
-        if param.get("serialization_type", "json") != "json":
-            raise Unmappable(f"argument {param.get('name')!r} is Borsh-serialised")
-        arg = param.get("name", "")
-        if not SNAKE.match(arg):
-            raise Unmappable(f"argument name {arg!r} is not snake_case")
-        args[arg] = mapper.spec_type(param.get("type_schema", {}), f"argument {arg!r}")
+    for arg in function.args():
+        if arg.serialization_type != "json":
+            raise Unmappable(f"argument {arg.name!r} is Borsh-serialised")
+        if not SNAKE.match(arg.name):
+            raise Unmappable(f"argument name {arg.name!r} is not snake_case")
+        args[arg.name] = mapper.spec_type(arg.type_schema, f"argument {arg.name!r}")
     method: dict[str, Any] = {}
     if args:
         method["args"] = args
-    result = function.get("result")
-    if result:
-        if result.get("serialization_type", "json") != "json":
+    result = function.result
+    if result is not None:
+        if result.serialization_type != "json":
             raise Unmappable("its result is Borsh-serialised")
-        schema = result.get("type_schema", {})
-        if schema.get("type") not in ("null", "undefined"):  # near-sdk-js writes `undefined`
+        schema = result.type_schema
+        # near-sdk-js writes `undefined` for a method that returns nothing
+        if not (isinstance(schema, dict) and schema.get("type") in ("null", "undefined")):
             method["returns"] = mapper.spec_type(schema, "the result")
-    if not view and "returns" in method:
+    if not function.view and "returns" in method:
         method["kind"] = "call"
-    if view and "returns" not in method:
+    if function.view and "returns" not in method:
         method["kind"] = "view"
-    if payable:
+    if function.has("payable"):
         method["payable"] = True
     if not method:
         method["kind"] = "call"  # `increment: {kind: call}` reads better than `increment: {}`
-    doc = _summary(function.get("doc"))
+    doc = _summary(function.doc)
     if doc:
         method["description"] = doc
     return method
 
 
-def _summary(doc: Any) -> str | None:
+def _summary(doc: str | None) -> str | None:
     """The first paragraph of a method's rustdoc, on one line."""
-    if not isinstance(doc, str) or not doc.strip():
+    if not doc or not doc.strip():
         return None
     return " ".join(doc.strip().split("\n\n")[0].split())
-
-
-def _params(function: dict) -> list[dict]:
-    params = function.get("params") or []
-    if isinstance(params, dict):  # schema 0.3+: {serialization_type, args: [...]}
-        return [
-            {"serialization_type": params.get("serialization_type", "json"), **a}
-            for a in params.get("args", [])
-        ]
-    return params  # older schemas: a list of parameters
 
 
 class SchemaMapper:
@@ -145,8 +212,12 @@ class SchemaMapper:
 
     def __init__(self, root: dict, numbers: str | None = None):
         self.numbers = numbers
-        self.definitions: dict[str, Any] = {**root.get("definitions", {}), **root.get("$defs", {})}
+        self.definitions: dict[str, Any] = {}
+        for key in ("definitions", "$defs"):
+            if isinstance(root.get(key), dict):
+                self.definitions.update(root[key])
         self.types: dict[str, dict[str, str]] = {}
+        self._aliases: set[str] = set()  # non-struct definitions being mapped: no loops
 
     def spec_type(self, schema: Any, what: str) -> str:
         try:
@@ -155,17 +226,21 @@ class SchemaMapper:
             raise Unmappable(f"{what}: {exc}") from None
 
     def _map(self, schema: Any) -> str:
-        if not isinstance(schema, dict) or not schema:
-            raise Unmappable(f"schema {json.dumps(schema)} says nothing about the type")
+        if schema is True or schema == {}:
+            raise Unmappable("any JSON value (a schema with no type)")
+        if not isinstance(schema, dict):
+            raise Unmappable(f"schema {json.dumps(schema)} is not a JSON Schema object")
         if "$ref" in schema:
             return self._ref(schema["$ref"])
         for key in ("anyOf", "oneOf"):
             if key in schema:
+                if not isinstance(schema[key], list):
+                    raise Unmappable(f"`{key}` is not a list of schemas")
                 options = [s for s in schema[key] if s != {"type": "null"}]
                 if len(options) == 1 and len(schema[key]) == 2:
                     return self._optional(self._map(options[0]))
                 raise Unmappable(f"`{key}` of {len(schema[key])} types (an enum or union)")
-        if "allOf" in schema and len(schema["allOf"]) == 1:
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
             return self._map(schema["allOf"][0])
         kind = schema.get("type")
         if isinstance(kind, list):
@@ -187,6 +262,8 @@ class SchemaMapper:
             fmt = schema.get("format")
             if fmt in INTEGER_FORMATS:
                 return INTEGER_FORMATS[fmt]
+            if fmt in ("int128", "uint128"):
+                raise Unmappable("a 128-bit JSON number, which JSON readers lose precision on")
             raise Unmappable(f"an integer without a width (format {fmt!r})")
         if kind == "number":
             if self.numbers:
@@ -197,6 +274,8 @@ class SchemaMapper:
                 raise Unmappable("an array without one item type (a tuple)")
             return f"Vec<{self._map(schema['items'])}>"
         if kind == "object":
+            if "additionalProperties" in schema and "properties" not in schema:
+                raise Unmappable("a map (an object with arbitrary keys)")
             raise Unmappable("an anonymous object (name it in the contract to import it)")
         raise Unmappable(f"the JSON Schema type {kind!r}")
 
@@ -206,22 +285,32 @@ class SchemaMapper:
             raise Unmappable("an optional optional")
         return f"{inner}?"
 
-    def _ref(self, ref: str) -> str:
+    def _ref(self, ref: Any) -> str:
+        if not isinstance(ref, str):
+            raise Unmappable(f"`$ref` {json.dumps(ref)} is not a reference")
         name = ref.rsplit("/", 1)[-1]
         if name in NAMED_SCALARS:
             return NAMED_SCALARS[name]
-        if name not in self.definitions:
+        definition = self.definitions.get(name)
+        if not isinstance(definition, dict):
             raise Unmappable(f"reference {ref!r} has no definition")
-        definition = self.definitions[name]
-        if definition.get("type") != "object" or "properties" not in definition:
-            return self._map(definition)
+        properties = definition.get("properties")
+        if definition.get("type") != "object" or not isinstance(properties, dict):
+            if name in self._aliases:
+                raise Unmappable(f"definition {name!r} refers to itself")
+            self._aliases.add(name)
+            try:
+                return self._map(definition)
+            finally:
+                self._aliases.discard(name)
         if not PASCAL.match(name):
             raise Unmappable(f"type name {name!r} is not PascalCase")
         if name not in self.types:
             self.types[name] = {}  # declared first, so recursive references resolve
-            required = set(definition.get("required", []))
+            required = definition.get("required")
+            required = set(required) if isinstance(required, list) else set()
             fields = {}
-            for field_name, field_schema in definition["properties"].items():
+            for field_name, field_schema in properties.items():
                 if not SNAKE.match(field_name):
                     raise Unmappable(f"field {name}.{field_name} is not snake_case")
                 spec = self._map(field_schema)

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from xccgen.abi import Abi, parse_abi
 from xccgen.build.ts import ENTRY, output_tail, stage_project
 from xccgen.errors import XccgenError
 from xccgen.paths import cache_dir
@@ -30,17 +31,15 @@ fs.writeFileSync(out, JSON.stringify(abi, null, 2));
 """
 
 
-def load_abi(path: Path) -> dict:
+def load_abi(path: Path) -> Abi:
     try:
-        abi = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise XccgenError(f"{path}: not a readable ABI JSON file ({exc})") from None
-    if not isinstance(abi, dict) or "body" not in abi or "functions" not in abi["body"]:
-        raise XccgenError(f"{path}: not a NEAR ABI (expected `body.functions`)")
-    return abi
+    return parse_abi(data, str(path))
 
 
-def read_abi(source: Path, progress: Progress) -> dict:
+def read_abi(source: Path, progress: Progress) -> Abi:
     """The ABI in `source`: an ABI JSON file, or a Rust or near-sdk-js contract project (its
     directory, Cargo.toml or package.json)."""
     source = Path(source)
@@ -57,7 +56,7 @@ def read_abi(source: Path, progress: Progress) -> dict:
     )
 
 
-def rust_project_abi(project: Path, progress: Progress) -> dict:
+def rust_project_abi(project: Path, progress: Progress) -> Abi:
     """`cargo near abi` of a near-sdk-rs project, built in xccgen's shared cache."""
     from xccgen.toolchain.abi import PIECES, cargo_near
 
@@ -85,7 +84,7 @@ def rust_project_abi(project: Path, progress: Progress) -> dict:
         return load_abi(written[0])
 
 
-def ts_project_abi(project: Path, progress: Progress) -> dict:
+def ts_project_abi(project: Path, progress: Progress) -> Abi:
     """near-sdk-js's ABI of a TypeScript project, staged as `xccgen build` stages it."""
     from xccgen.toolchain import ts
 

@@ -4,12 +4,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from xccgen.abi import import_abi, to_yaml
 from xccgen.abi_sources import read_abi
 from xccgen.build import fixture_project
+from xccgen.build.ts import stage_project
+from xccgen.paths import cache_dir
+from xccgen.toolchain import ts
+from xccgen.toolchain.abi import cargo_near
 
 pytestmark = pytest.mark.toolchain
 
@@ -51,9 +58,29 @@ def test_imported_external_matches_the_contract(guestbook_abi):
     assert imported.skipped == []
 
 
-def test_import_into_a_spec_keeps_it_valid(guestbook_abi, tmp_path, cli):
-    abi_file = tmp_path / "guestbook_abi.json"
-    abi_file.write_text(json.dumps(guestbook_abi))
+def abi_file_from_the_sdk_cli(target: str, tmp_path: Path) -> Path:
+    """The guest book's ABI file, written by the SDK's own command line as a user runs it:
+    `cargo near abi`, or `near-sdk-js build --generateABI` (a whole wasm build)."""
+    project = fixture_project("guestbook", target)
+    if target == "rust":
+        cmd = [str(cargo_near()), "near", "abi", "--locked", "--manifest-path"]
+        cmd += [str(project / "Cargo.toml"), "--out-dir", str(tmp_path), "--color", "never"]
+        env = {**os.environ, "CARGO_TARGET_DIR": str(cache_dir() / "target" / "abi")}
+        cwd, written = tmp_path, tmp_path / "guestbook_near_abi.json"
+    else:
+        cwd = tmp_path / "project"
+        stage_project(project, cwd, ts.node_modules_dir())
+        cmd = ["node", str(ts.sdk_dir() / "lib" / "cli" / "cli.js"), "build", "--generateABI"]
+        cmd += ["src/contract.ts", "build/contract.wasm"]
+        env, written = dict(os.environ), cwd / "build" / "contract-abi.json"
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return written
+
+
+@pytest.mark.parametrize("target", sorted(PRODUCERS))
+def test_abi_file_imports_into_a_spec_that_then_validates(target, tmp_path, cli):
+    abi_file = abi_file_from_the_sdk_cli(target, tmp_path)
     spec = tmp_path / "spec.yaml"
     spec.write_text(
         "# my spec\ncontract:\n  name: reader\n  state:\n"
@@ -63,6 +90,7 @@ def test_import_into_a_spec_keeps_it_valid(guestbook_abi, tmp_path, cli):
     )
     result = cli("import-abi", abi_file, "--as", "guestbook", "--numbers", "u32", "--into", spec)
     assert result.exit_code == 0, result.output
+    assert "added external 'guestbook' (3 methods)" in result.output
     assert spec.read_text().startswith("# my spec"), "comments are kept"
     assert cli("validate", spec).exit_code == 0
 
@@ -74,7 +102,7 @@ def test_printed_yaml_is_a_spec_fragment(guestbook_abi):
 
 def test_cargo_near_abi_maps_every_method_without_hints(guestbook_rust_abi):
     """near-sdk-rs gives every integer its width, so nothing needs `--numbers`."""
-    assert guestbook_rust_abi["metadata"]["name"] == "guestbook_near"
+    assert guestbook_rust_abi.metadata.name == "guestbook_near"
     imported = import_abi(guestbook_rust_abi, "state.guestbook_account")
     methods = imported.external["methods"]
     assert methods["add_message"] == {"args": {"text": "string"}, "payable": True}
@@ -192,3 +220,101 @@ scenarios:
     )
     assert result.exit_code == 0, result.output
     assert "1 passed, 0 failed" in result.output
+
+
+def test_every_shape_a_rust_abi_describes_is_mapped_or_reported():
+    """tests/abi/shapes has a method per shape of type; `cargo near abi` describes them all,
+    and each is imported with its exact spec type or left out with the reason."""
+    imported = import_abi(read_abi(Path(__file__).parent / "shapes", quiet), "state.shapes")
+    assert imported.external["methods"] == {
+        "wallet": {
+            "args": {"wallet": "Wallet"},
+            "returns": "Wallet?",
+            "description": "Echoes a wallet, which holds every near-sdk JSON type.",
+        },
+        "tree": {"args": {"tree": "Tree"}, "returns": "Tree"},
+        "is_owner": {"args": {"who": "AccountId"}, "returns": "bool"},
+        "bytes": {"returns": "Vec<u8>"},
+        "maybe_maybe": {"returns": "u8?"},  # Option<Option<u8>>: null or a number on the wire
+        "checked": {"returns": "u8"},  # #[handle_result]: the Ok type
+        "store": {"args": {"value": "u8"}, "payable": True},
+    }
+    assert imported.types == {
+        "Wallet": {
+            # what each travels as in JSON; Base64VecU8 is a string though its schema says bytes
+            "owner": "AccountId",
+            "balance": "string",
+            "nonce": "string",
+            "token": "string",
+            "gas": "string",
+            "key": "string",
+            "at": "u64",
+            "blob": "string",
+        },
+        "Tree": {"value": "u8", "children": "Vec<Tree>", "parent": "Tree?"},
+    }
+    reasons = dict(line.split(": ", 1) for line in imported.skipped)
+    assert reasons == {
+        "new": "an init method, not for other contracts to call",
+        "on_stored": "private (only the contract itself may call it)",
+        "contract_source_metadata": (
+            "NEP-330 source metadata that near-sdk adds to every contract "
+            "(the ABI does not describe its result)"
+        ),
+        "color": "argument 'color': an enum ['Red', 'Green'] "
+        "(declare it as `string` by hand if it is one)",
+        "shape": "argument 'shape': `oneOf` of 2 types (an enum or union)",
+        "camel": "the result: field Camel.someField is not snake_case",
+        "map": "the result: a map (an object with arbitrary keys)",
+        "pair": "the result: an array without one item type (a tuple)",
+        "native_u128": "the result: a 128-bit JSON number, which JSON readers lose precision on",
+        "anything": "the result: any JSON value (a schema with no type)",
+        "borsh_result": "its result is Borsh-serialised",
+    }
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("not json", "not a readable ABI JSON file"),
+        ("[]", "not a NEAR ABI:\n  (top level): Input should be a valid dictionary"),
+        ('{"body": {}}', "body.functions: Field required"),
+        ('{"body": {"functions": [{"kind": "view"}]}}', "body.functions.0.name: Field required"),
+        (
+            '{"body": {"functions": [{"name": "f", "kind": "pure"}]}}',
+            "body.functions.0.kind: Input should be 'call' or 'view'",
+        ),
+    ],
+)
+def test_a_malformed_abi_file_is_a_clear_error(content, expected, tmp_path, cli):
+    abi_file = tmp_path / "abi.json"
+    abi_file.write_text(content)
+    result = cli("import-abi", abi_file, "--as", "x")
+    assert result.exit_code == 1
+    assert f"{abi_file}: " in result.output and expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_hostile_schemas_are_reported_not_crashed_on(tmp_path, cli):
+    loop = {"$ref": "#/definitions/A"}
+    abi = {
+        "body": {
+            "functions": [
+                {"name": "loops", "kind": "view", "result": {"type_schema": loop}},
+                {"name": "bad_ref", "kind": "view", "result": {"type_schema": {"$ref": 7}}},
+                {"name": "any_of", "kind": "view", "result": {"type_schema": {"anyOf": {}}}},
+                {"name": "listed", "kind": "view", "result": {"type_schema": [1]}},
+                {"name": "fine", "kind": "view", "result": {"type_schema": {"type": "string"}}},
+            ],
+            "root_schema": {"definitions": {"A": {"anyOf": [loop, {"type": "null"}]}}},
+        }
+    }
+    abi_file = tmp_path / "abi.json"
+    abi_file.write_text(json.dumps(abi))
+    result = cli("import-abi", abi_file, "--as", "x")
+    assert result.exit_code == 0, result.output
+    assert "skipped loops: the result: definition 'A' refers to itself" in result.output
+    assert "skipped bad_ref: the result: `$ref` 7 is not a reference" in result.output
+    assert "skipped any_of: the result: `anyOf` is not a list of schemas" in result.output
+    assert "skipped listed: the result: schema [1] is not a JSON Schema object" in result.output
+    assert "fine:\n        returns: string" in result.output
