@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationErr
 from ruamel.yaml import YAML
 
 from xccgen.errors import XccgenError
-from xccgen.spec.names import PASCAL, SNAKE
+from xccgen.spec.names import PASCAL, wire_name_problem
 
 INTEGER_FORMATS = {
     "int8": "i8",
@@ -172,8 +172,9 @@ def _method(function: AbiFunction, mapper: SchemaMapper) -> dict:
     for arg in function.args():
         if arg.serialization_type != "json":
             raise Unmappable(f"argument {arg.name!r} is Borsh-serialised")
-        if not SNAKE.match(arg.name):
-            raise Unmappable(f"argument name {arg.name!r} is not snake_case")
+        problem = wire_name_problem(arg.name, "argument")
+        if problem:
+            raise Unmappable(problem)
         args[arg.name] = mapper.spec_type(arg.type_schema, f"argument {arg.name!r}")
     method: dict[str, Any] = {}
     if args:
@@ -311,8 +312,9 @@ class SchemaMapper:
             required = set(required) if isinstance(required, list) else set()
             fields = {}
             for field_name, field_schema in properties.items():
-                if not SNAKE.match(field_name):
-                    raise Unmappable(f"field {name}.{field_name} is not snake_case")
+                problem = wire_name_problem(field_name, f"field of {name}")
+                if problem:
+                    raise Unmappable(problem)
                 spec = self._map(field_schema)
                 fields[field_name] = (
                     spec if field_name in required or spec.endswith("?") else f"{spec}?"

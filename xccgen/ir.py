@@ -62,6 +62,8 @@ U128 = Type("U128")
 class Struct:
     name: str
     fields: tuple[tuple[str, Type], ...]
+    # Optional fields whose type contains this struct again: Rust keeps them behind a Box.
+    boxed: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------------------------- expressions

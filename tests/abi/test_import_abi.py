@@ -12,7 +12,7 @@ import pytest
 
 from xccgen.abi import import_abi, to_yaml
 from xccgen.abi_sources import read_abi
-from xccgen.build import fixture_project
+from xccgen.build import build_contract, fixture_project
 from xccgen.build.ts import stage_project
 from xccgen.paths import cache_dir
 from xccgen.toolchain import ts
@@ -238,6 +238,12 @@ def test_every_shape_a_rust_abi_describes_is_mapped_or_reported():
         "maybe_maybe": {"returns": "u8?"},  # Option<Option<u8>>: null or a number on the wire
         "checked": {"returns": "u8"},  # #[handle_result]: the Ok type
         "store": {"args": {"value": "u8"}, "payable": True},
+        "camel": {"returns": "Camel"},
+        "next_keyed": {
+            "args": {"keyed": "Keyed"},
+            "returns": "Keyed",
+            "description": "Returns the entry with its index moved on by one.",
+        },
     }
     assert imported.types == {
         "Wallet": {
@@ -252,6 +258,9 @@ def test_every_shape_a_rust_abi_describes_is_mapped_or_reported():
             "blob": "string",
         },
         "Tree": {"value": "u8", "children": "Vec<Tree>", "parent": "Tree?"},
+        # JSON keys are the contract's: camelCase and keywords are imported as they are
+        "Camel": {"someField": "u32"},
+        "Keyed": {"type": "string", "value": "string", "fromIndex": "u64", "someField": "bool?"},
     }
     reasons = dict(line.split(": ", 1) for line in imported.skipped)
     assert reasons == {
@@ -264,7 +273,6 @@ def test_every_shape_a_rust_abi_describes_is_mapped_or_reported():
         "color": "argument 'color': an enum ['Red', 'Green'] "
         "(declare it as `string` by hand if it is one)",
         "shape": "argument 'shape': `oneOf` of 2 types (an enum or union)",
-        "camel": "the result: field Camel.someField is not snake_case",
         "map": "the result: a map (an object with arbitrary keys)",
         "pair": "the result: an array without one item type (a tuple)",
         "native_u128": "the result: a 128-bit JSON number, which JSON readers lose precision on",
@@ -318,3 +326,57 @@ def test_hostile_schemas_are_reported_not_crashed_on(tmp_path, cli):
     assert "skipped any_of: the result: `anyOf` is not a list of schemas" in result.output
     assert "skipped listed: the result: schema [1] is not a JSON Schema object" in result.output
     assert "fine:\n        returns: string" in result.output
+
+
+def test_imported_keys_and_recursive_types_work_in_the_sandbox(tmp_path, cli):
+    """A contract whose JSON keys are `type`, `value`, `fromIndex`, `someField`, and whose `Tree`
+    contains itself: import its ABI, call it from flows, and run them on both targets against
+    the contract itself."""
+    shapes = Path(__file__).parent / "shapes"
+    build_contract(shapes, "rust", "shapes", ["next_keyed", "tree"], tmp_path / "build")
+    spec = tmp_path / "keys.yaml"
+    spec.write_text("""\
+contract:
+  name: keys
+  state:
+    shapes_account: {type: AccountId}
+  init: {name: init, params: [shapes_account]}
+flows:
+  advance:
+    call:
+      call: shapes.next_keyed
+      args:
+        keyed: {type: swap, value: "10", fromIndex: 41, someField: true}
+    then:
+      on_success: {return: result}
+      on_failure: {return: {value: {type: none, value: "0", fromIndex: 0}}}
+  grow:
+    call:
+      call: shapes.tree
+      args:
+        tree: {value: 1, children: [{value: 2, children: []}], parent: {value: 0, children: []}}
+    then:
+      on_success: {return: result}
+      on_failure: {return: {value: {value: 9, children: []}}}
+scenarios:
+  - name: recursive_types_round_trip
+    deploy: {shapes: {wasm: build/rust/shapes.wasm}}
+    init: {shapes_account: shapes}
+    call: grow
+    expect:
+      return:
+        value: 1
+        children: [{value: 2, children: [], parent: null}]
+        parent: {value: 0, children: [], parent: null}
+  - name: keys_travel_as_the_contract_spells_them
+    deploy: {shapes: {wasm: build/rust/shapes.wasm}}
+    init: {shapes_account: shapes}
+    call: advance
+    expect:
+      return: {type: swap, value: "10", fromIndex: 42, someField: true}
+""")
+    imported = cli("import-abi", shapes, "--as", "shapes", "--into", spec)
+    assert imported.exit_code == 0, imported.output
+    result = cli("test", spec, "-o", tmp_path / "generated", "--build-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "4 passed, 0 failed" in result.output

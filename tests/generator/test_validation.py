@@ -227,3 +227,63 @@ def test_struct_names_used_by_generated_typescript(write_spec):
     )
     found = problems(write_spec, "f: {call: {call: hello.get_greeting}}", base=spec)
     assert any("type name 'Decoder' clashes" in p for p in found), found
+
+
+TYPES_BASE = """\
+contract:
+  name: demo
+  state:
+    hello_account: {type: AccountId, default: hello.testnet}
+types:
+%s
+externals:
+  hello:
+    account: state.hello_account
+    methods:
+      get_greeting: {returns: string}
+flows:
+  f:
+    call: {call: hello.get_greeting}
+    then: {on_success: {return: result}, on_failure: {return: {value: ""}}}
+"""
+
+
+@pytest.mark.parametrize(
+    "types, expected",
+    [
+        (
+            "  Node: {next: Node}",
+            "types.Node.next: type 'Node' contains itself through 'next' with nothing to end it",
+        ),
+        (
+            "  A: {b: B}\n  B: {a: A}",
+            "types.A.b: type 'A' contains itself through 'b' with nothing to end it",
+        ),
+        (
+            "  Entry: {someField: u8, some_field: u8}",
+            "types.Entry.some_field: fields 'someField' and 'some_field' would both be the Rust "
+            "field `some_field`",
+        ),
+        (
+            "  Entry: {some-field: u8}",
+            "types.Entry.some-field: field 'some-field' must be a JSON key",
+        ),
+    ],
+)
+def test_types_an_external_cannot_have(write_spec, types, expected):
+    path = write_spec(TYPES_BASE % types)
+    with pytest.raises(SpecError) as info:
+        load_contract(path)
+    assert any(expected in p for p in info.value.problems), info.value.problems
+
+
+def test_external_keys_are_the_other_contracts_choice(write_spec):
+    """Keywords, camelCase and names the generated code uses are fine as JSON keys, and a type
+    may contain itself through a `Vec` or an optional field."""
+    path = write_spec(
+        TYPES_BASE
+        % "  Entry: {type: string, value: U128, fromIndex: u64, next: Entry?, all: 'Vec<Entry>'}"
+    )
+    contract = load_contract(path)
+    (entry,) = contract.structs
+    assert entry.boxed == {"next"}, "Rust keeps the optional self-reference behind a Box"

@@ -8,6 +8,7 @@ import re
 from xccgen import ir
 from xccgen.render import samples
 from xccgen.render.strings import quote
+from xccgen.spec.names import rust_field_name
 
 RUST_SCALARS = {
     "string": "String",
@@ -18,9 +19,12 @@ RUST_SCALARS = {
 }
 
 
-def rust_type(t: ir.Type | None) -> str:
+def rust_type(t: ir.Type | None, boxed: bool = False) -> str:
+    """`boxed`: an optional struct field that contains its own struct (see `ir.Struct.boxed`)."""
     if t is None:
         return "()"
+    if boxed:
+        return f"Option<Box<{rust_type(t.item)}>>"
     if t.name == "Vec":
         return f"Vec<{rust_type(t.item)}>"
     if t.name == "Option":
@@ -77,11 +81,14 @@ class RustScope:
                 "(" + ", ".join(self._lit(v, i) for v, i in zip(value, t.items, strict=True)) + ")"
             )
         if t.is_struct:
-            fields = ", ".join(
-                f"{name}: {self._lit(value.get(name), ft)}"
-                for name, ft in self.structs[t.name].fields
-            )
-            return f"{t.name} {{ {fields} }}"
+            struct = self.structs[t.name]
+            fields = []
+            for name, field_type in struct.fields:
+                text = self._lit(value.get(name), field_type)
+                if name in struct.boxed and text != "None":
+                    text = f"Some(Box::new({text.removeprefix('Some(')})"
+                fields.append(f"{rust_field_name(name)}: {text}")
+            return f"{t.name} {{ {', '.join(fields)} }}"
         return scalar_lit(value, t)
 
     def expr(self, expr: ir.Expr) -> str:
@@ -274,6 +281,7 @@ FILTERS = {
     "toml_str": toml_str,
     "json_lit": json_lit,
     "one_line": one_line,
+    "rust_field": rust_field_name,
 }
 
 

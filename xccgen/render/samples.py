@@ -15,7 +15,11 @@ CALLER = "alice.near"
 DEPOSIT = str(10**24)
 
 
-def sample(t: ir.Type | None, structs: dict[str, ir.Struct]) -> Any:
+def sample(
+    t: ir.Type | None, structs: dict[str, ir.Struct], within: frozenset = frozenset()
+) -> Any:
+    """A value of `t`; inside a struct's own sample (`within`), its recursive `Vec` and optional
+    fields are empty, so a type that contains itself gets a finite sample."""
     if t is None:
         return None
     name = t.name
@@ -29,13 +33,16 @@ def sample(t: ir.Type | None, structs: dict[str, ir.Struct]) -> Any:
         return 7
     if t.is_big:
         return "7"
-    if name in ("Vec",):
-        return [sample(t.item, structs)]
+    if name in ("Vec", "Option") and t.item.is_struct and t.item.name in within:
+        return [] if name == "Vec" else None
+    if name == "Vec":
+        return [sample(t.item, structs, within)]
     if name == "Option":
-        return sample(t.item, structs)
+        return sample(t.item, structs, within)
     if name == "Tuple":
-        return [sample(i, structs) for i in t.items]
-    return {field: sample(ft, structs) for field, ft in structs[name].fields}
+        return [sample(i, structs, within) for i in t.items]
+    inside = within | {name}
+    return {field: sample(ft, structs, inside) for field, ft in structs[name].fields}
 
 
 def param_value(ref: ir.Ref, structs: dict[str, ir.Struct]) -> Any:

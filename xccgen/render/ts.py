@@ -12,6 +12,7 @@ import re
 
 from xccgen import ir
 from xccgen.render.strings import quote
+from xccgen.spec.names import TS_RESERVED
 
 TS_SCALARS = {
     "string": "string",
@@ -608,6 +609,32 @@ FILTERS = {
 }
 
 
+# Names a struct decoder in types.ts already uses: its parameter, its field list, and the
+# module's `decode...` functions that its field decoders call.
+DECODER_NAMES = {"value", "fieldValues"}
+
+
+def decoder_fields(struct: ir.Struct) -> list[tuple[str, ir.Type, str]]:
+    """(JSON key, type, local variable) for each field a struct decoder reads: the local is the
+    key itself unless that would shadow a name the decoder needs, or is a reserved word."""
+    taken: set[str] = set()
+    out = []
+    for name, field_type in struct.fields:
+        local = name
+        if name in TS_RESERVED or name in DECODER_NAMES or name.startswith("decode"):
+            local = f"{name}_"
+        while local in taken:
+            local += "_"
+        taken.add(local)
+        out.append((name, field_type, local))
+    return out
+
+
+def field_init(name: str, local: str) -> str:
+    """One entry of an object literal: shorthand when the local has the key's name."""
+    return name if name == local else f"{ts_key(name)}: {local}"
+
+
 def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
     """(output path, template, extra context) for every file of the TypeScript project."""
     structs = {s.name: s for s in contract.structs}
@@ -625,6 +652,8 @@ def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
         "sample": lambda t: sample(t, structs),
         "sandbox_externals": sandbox_externals(contract),
         "json_value": json_value,
+        "decoder_fields": decoder_fields,
+        "field_init": field_init,
     }
     files = [
         ("package.json", "package.json.jinja", {}),

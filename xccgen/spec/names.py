@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+WIRE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 # NEAR account ids: 2-64 chars of lowercase alphanumerics separated by `.`, `-` or `_`.
 ACCOUNT_ID = re.compile(r"^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$")
@@ -101,6 +102,39 @@ def identifier_problem(name: str, what: str, *, allow_generated: bool = False) -
     if len(name) > 64:
         return f"{what} {name!r} is longer than 64 characters"
     return None
+
+
+def wire_name_problem(name: str, what: str) -> str | None:
+    """Why `name` cannot be a JSON key of an external contract (an argument of its methods or a
+    field of its types), or None if it can.
+
+    Those names are the other contract's, not the spec author's: camelCase, keywords and names
+    the generated code uses are all fine, since the generated code spells them as string keys
+    (and Rust fields as their snake_case, with a serde rename where the two differ).
+    """
+    if not WIRE_NAME.match(name):
+        return (
+            f"{what} {name!r} must be a JSON key of letters, digits and _ that does not start "
+            "with a digit"
+        )
+    if len(name) > 64:
+        return f"{what} {name!r} is longer than 64 characters"
+    return None
+
+
+def snake_case(name: str) -> str:
+    """The snake_case spelling of a JSON key: `fromIndex` -> `from_index`, `URL` -> `url`."""
+    words = re.sub(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])", r"\1\3_\2\4", name)
+    return re.sub(r"_+", "_", words.lower()).strip("_") or "_"
+
+
+def rust_field_name(name: str) -> str:
+    """The Rust field that holds JSON key `name`: its snake_case, raw (`r#type`) when that is a
+    keyword (serde reads `r#type` as "type"), suffixed when even a raw identifier cannot be."""
+    snake = snake_case(name)
+    if snake in ("self", "super", "crate", "_"):
+        return f"{snake.strip('_') or 'field'}_"
+    return f"r#{snake}" if snake in RUST_KEYWORDS else snake
 
 
 def type_name_problem(name: str) -> str | None:

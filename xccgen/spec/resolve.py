@@ -18,7 +18,9 @@ from xccgen.spec.names import (
     account_id_problem,
     did_you_mean,
     identifier_problem,
+    rust_field_name,
     type_name_problem,
+    wire_name_problem,
 )
 from xccgen.spec.source import PathKey, Source
 from xccgen.units import MAX_GAS, parse_deposit, parse_gas
@@ -56,6 +58,11 @@ class Resolver:
             self.fail(path, problem)
         return problem is None
 
+    def check_wire_name(self, path: PathKey, name: str, what: str) -> None:
+        problem = wire_name_problem(name, what)
+        if problem:
+            self.fail(path, problem)
+
     # ---------------------------------------------------------------------------------- entry
 
     def resolve(self, spec_name: str) -> ir.Contract:
@@ -67,6 +74,7 @@ class Resolver:
             self.declare_struct(name, fields)
         for name, fields in spec.types.items():
             self.resolve_struct(name, fields)
+        self.resolve_recursion()
         for name, field_spec in contract.state.items():
             self.resolve_state_field(name, field_spec)
         init = self.resolve_init(contract.init)
@@ -134,14 +142,62 @@ class Resolver:
         resolved = []
         if not fields:
             self.fail(("types", name), "a type needs at least one field")
+        rust_fields: dict[str, str] = {}
         for field_name, type_text in fields.items():
             path = ("types", name, field_name)
-            self.check_identifier(path, field_name, "field")
+            self.check_wire_name(path, field_name, "field")
+            rust_field = rust_field_name(field_name)
+            if rust_field in rust_fields:
+                self.fail(
+                    path,
+                    f"fields {rust_fields[rust_field]!r} and {field_name!r} would both be the "
+                    f"Rust field `{rust_field}`; an external's type cannot have both",
+                )
+            rust_fields.setdefault(rust_field, field_name)
             try:
                 resolved.append((field_name, self.parse_type(path, type_text)))
             except Problems:
                 pass
         self.structs[name] = ir.Struct(name, tuple(resolved))
+
+    def resolve_recursion(self) -> None:
+        """A type may contain itself through a `Vec` (any length, even 0) or an optional field
+        (null ends it; Rust boxes it), never directly: such a value would never end."""
+
+        def inline(t: ir.Type) -> tuple[str | None, bool]:
+            """(struct the field holds in place, whether through `?`)"""
+            if t.name == "Option" and t.item.is_struct:
+                return t.item.name, True
+            return (t.name, False) if t.is_struct else (None, False)
+
+        def reaches(start: str, goal: str, optional_ok: bool) -> bool:
+            seen, todo = set(), [start]
+            while todo:
+                name = todo.pop()
+                if name == goal:
+                    return True
+                if name in seen or name not in self.structs:
+                    continue
+                seen.add(name)
+                for _, field_type in self.structs[name].fields:
+                    child, optional = inline(field_type)
+                    if child and (optional_ok or not optional):
+                        todo.append(child)
+            return False
+
+        for name, struct in list(self.structs.items()):
+            boxed = set()
+            for field_name, field_type in struct.fields:
+                child, optional = inline(field_type)
+                if child and not optional and reaches(child, name, optional_ok=False):
+                    self.fail(
+                        ("types", name, field_name),
+                        f"type {name!r} contains itself through {field_name!r} with nothing "
+                        "to end it; make the field optional (`?`) or a `Vec`",
+                    )
+                elif child and optional and reaches(child, name, optional_ok=True):
+                    boxed.add(field_name)
+            self.structs[name] = replace(struct, boxed=frozenset(boxed))
 
     def parse_type(self, path: PathKey, text: str) -> ir.Type:
         text = text.strip()
@@ -269,7 +325,7 @@ class Resolver:
             except Problems:
                 continue
             for arg, _ in args:
-                self.check_identifier(mpath + ("args", arg), arg, "argument")
+                self.check_wire_name(mpath + ("args", arg), arg, "argument")
             view = method.kind == "view" if method.kind else (returns is not None)
             if view and method.payable:
                 self.fail(mpath, "a view method cannot be payable; set `kind: call`")

@@ -2,7 +2,7 @@
 //! map each to a spec type or report why it cannot, from the ABI `cargo near abi` writes.
 use near_sdk::json_types::{Base64VecU8, U128, U64};
 use near_sdk::serde_json::Value;
-use near_sdk::{near, AccountId, Gas, NearToken, PanicOnDefault, PublicKey, Timestamp};
+use near_sdk::{near, AccountId, Gas, NearToken, PublicKey, Timestamp};
 use std::collections::HashMap;
 
 #[near(serializers = [json])]
@@ -30,6 +30,17 @@ pub struct Tree {
     pub parent: Option<Box<Tree>>,
 }
 
+/// JSON keys a spec author does not choose: a keyword, a name generated code likes to use, and
+/// camelCase.
+#[near(serializers = [json])]
+#[serde(rename_all = "camelCase")]
+pub struct Keyed {
+    pub r#type: String,
+    pub value: U128,
+    pub from_index: u64,
+    pub some_field: Option<bool>,
+}
+
 #[near(serializers = [json])]
 pub struct Wallet {
     pub owner: AccountId,
@@ -43,7 +54,7 @@ pub struct Wallet {
 }
 
 #[near(contract_state)]
-#[derive(PanicOnDefault)]
+#[derive(Default)]
 pub struct Contract {
     last: u8,
 }
@@ -58,6 +69,14 @@ impl Contract {
     /// Echoes a wallet, which holds every near-sdk JSON type.
     pub fn wallet(&self, wallet: Wallet) -> Option<Wallet> {
         Some(wallet)
+    }
+
+    /// Returns the entry with its index moved on by one.
+    pub fn next_keyed(&self, keyed: Keyed) -> Keyed {
+        Keyed {
+            from_index: keyed.from_index + 1,
+            ..keyed
+        }
     }
 
     pub fn tree(&self, tree: Tree) -> Tree {
