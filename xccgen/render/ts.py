@@ -609,9 +609,10 @@ FILTERS = {
 }
 
 
-# Names a struct decoder in types.ts already uses: its parameter, its field list, and the
-# module's `decode...` functions that its field decoders call.
-DECODER_NAMES = {"value", "fieldValues"}
+# Names a struct decoder in types.ts uses besides the `decode...` functions: its parameter,
+# its field list and the helper that reads it. A `const` of the same name anywhere in the
+# decoder would shadow them for the whole block (even before its declaration).
+DECODER_NAMES = {"value", "fieldValues", "structFields"}
 
 
 def decoder_fields(struct: ir.Struct) -> list[tuple[str, ir.Type, str]]:

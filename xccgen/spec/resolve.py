@@ -151,7 +151,7 @@ class Resolver:
                 self.fail(
                     path,
                     f"fields {rust_fields[rust_field]!r} and {field_name!r} would both be the "
-                    f"Rust field `{rust_field}`; an external's type cannot have both",
+                    f"Rust field `{rust_field}`; xccgen cannot generate both, so leave one out",
                 )
             rust_fields.setdefault(rust_field, field_name)
             try:
