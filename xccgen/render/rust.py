@@ -250,15 +250,19 @@ def rust_uses(body: str, crate: bool, structs: tuple[ir.Struct, ...] = ()) -> st
         local = [n for n in ("outcome", "Outcome", "succeeded") if re.search(rf"\b{n}\b", code)]
         if local:
             lines.append(f"use crate::outcome::{{{', '.join(sorted(local, key=_use_order))}}};")
-        types = [s.name for s in structs if re.search(rf"\b{s.name}\b", code)]
-        crate_items = ["Contract", "ContractExt", *types]
-        lines.append(f"use crate::{{{', '.join(sorted(crate_items, key=_use_order))}}};")
+        lines.append(_crate_use(["Contract", "ContractExt", *_structs_in(code, structs)]))
     return "\n".join(lines)
 
 
 def test_crate_uses(body: str, structs: tuple[ir.Struct, ...]) -> str:
-    code = _code_only(body)
-    items = ["Contract", *(s.name for s in structs if re.search(rf"\b{s.name}\b", code))]
+    return _crate_use(["Contract", *_structs_in(_code_only(body), structs)])
+
+
+def _structs_in(code: str, structs: tuple[ir.Struct, ...]) -> list[str]:
+    return [s.name for s in structs if re.search(rf"\b{s.name}\b", code)]
+
+
+def _crate_use(items: list[str]) -> str:
     return f"use crate::{{{', '.join(sorted(items, key=_use_order))}}};"
 
 
