@@ -309,7 +309,9 @@ class SchemaMapper:
         if name not in self.types:
             self.types[name] = {}  # declared first, so recursive references resolve
             required = definition.get("required")
-            required = set(required) if isinstance(required, list) else set()
+            required = (
+                {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
+            )
             fields = {}
             for field_name, field_schema in properties.items():
                 problem = wire_name_problem(field_name, f"field of {name}")

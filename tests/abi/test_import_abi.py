@@ -313,8 +313,19 @@ def test_hostile_schemas_are_reported_not_crashed_on(tmp_path, cli):
                 {"name": "any_of", "kind": "view", "result": {"type_schema": {"anyOf": {}}}},
                 {"name": "listed", "kind": "view", "result": {"type_schema": [1]}},
                 {"name": "fine", "kind": "view", "result": {"type_schema": {"type": "string"}}},
+                {"name": "odd", "kind": "view", "result": {"type_schema": {"$ref": "#/B"}}},
             ],
-            "root_schema": {"definitions": {"A": {"anyOf": [loop, {"type": "null"}]}}},
+            "root_schema": {
+                "definitions": {
+                    "A": {"anyOf": [loop, {"type": "null"}]},
+                    # `required` listing a non-name (found by fuzzing: it crashed the importer)
+                    "B": {
+                        "type": "object",
+                        "properties": {"x": {"type": "string"}},
+                        "required": [{}],
+                    },
+                }
+            },
         }
     }
     abi_file = tmp_path / "abi.json"
@@ -326,6 +337,7 @@ def test_hostile_schemas_are_reported_not_crashed_on(tmp_path, cli):
     assert "skipped any_of: the result: `anyOf` is not a list of schemas" in result.output
     assert "skipped listed: the result: schema [1] is not a JSON Schema object" in result.output
     assert "fine:\n        returns: string" in result.output
+    assert "B:\n    x: string?" in result.output
 
 
 def test_imported_keys_and_recursive_types_work_in_the_sandbox(tmp_path, cli):
