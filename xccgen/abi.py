@@ -261,6 +261,7 @@ class SchemaMapper:
             return "bool"
         if kind == "integer":
             fmt = schema.get("format")
+            fmt = fmt if isinstance(fmt, str) else None
             if fmt in INTEGER_FORMATS:
                 return INTEGER_FORMATS[fmt]
             if fmt in ("int128", "uint128"):

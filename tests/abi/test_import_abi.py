@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.mutation import mutants
 from xccgen.abi import import_abi, to_yaml
 from xccgen.abi_sources import read_abi
 from xccgen.build import build_contract, fixture_project
@@ -63,18 +64,24 @@ def abi_file_from_the_sdk_cli(target: str, tmp_path: Path) -> Path:
     `cargo near abi`, or `near-sdk-js build --generateABI` (a whole wasm build)."""
     project = fixture_project("guestbook", target)
     if target == "rust":
-        cmd = [str(cargo_near()), "near", "abi", "--locked", "--manifest-path"]
-        cmd += [str(project / "Cargo.toml"), "--out-dir", str(tmp_path), "--color", "never"]
-        env = {**os.environ, "CARGO_TARGET_DIR": str(cache_dir() / "target" / "abi")}
-        cwd, written = tmp_path, tmp_path / "guestbook_near_abi.json"
-    else:
-        cwd = tmp_path / "project"
-        stage_project(project, cwd, ts.node_modules_dir())
-        cmd = ["node", str(ts.sdk_dir() / "lib" / "cli" / "cli.js"), "build", "--generateABI"]
-        cmd += ["src/contract.ts", "build/contract.wasm"]
-        env, written = dict(os.environ), cwd / "build" / "contract-abi.json"
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+        return cargo_near_abi_file(project, tmp_path)
+    work = tmp_path / "project"
+    stage_project(project, work, ts.node_modules_dir())
+    cmd = ["node", str(ts.sdk_dir() / "lib" / "cli" / "cli.js"), "build", "--generateABI"]
+    cmd += ["src/contract.ts", "build/contract.wasm"]
+    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    return work / "build" / "contract-abi.json"
+
+
+def cargo_near_abi_file(project: Path, out: Path) -> Path:
+    """`cargo near abi --out-dir OUT` of a Rust project; the one file it writes."""
+    cmd = [str(cargo_near()), "near", "abi", "--locked", "--color", "never", "--out-dir", str(out)]
+    cmd += ["--manifest-path", str(project / "Cargo.toml")]
+    env = {**os.environ, "CARGO_TARGET_DIR": str(cache_dir() / "target" / "abi")}
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (written,) = out.glob("*_abi.json")
     return written
 
 
@@ -392,3 +399,28 @@ scenarios:
     result = cli("test", spec, "-o", tmp_path / "generated", "--build-dir", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "4 passed, 0 failed" in result.output
+
+
+ABI_VALUES = [None, 0, -1, 1.5, "", "x", [], {}, [1], {"a": 1}, True, {"type": "integer"}]
+ABI_VALUES += [{"$ref": "#/definitions/Nope"}, {"type": ["string", "integer"]}, {"anyOf": []}]
+ABI_VALUES += [{"oneOf": [{"type": "null"}]}, {"type": "array", "items": {}}]
+ABI_VALUES += [{"type": "object", "properties": {"a": {"type": "string"}}}]
+ABI_KEYS = ["type", "$ref", "items", "anyOf", "properties", "required", "definitions", "name"]
+ABI_KEYS += ["kind", "result", "params", "args", "modifiers", "format", "serialization_type"]
+
+
+def test_mutated_abis_never_crash(tmp_path, cli):
+    """Seeded mutations of the ABIs cargo-near writes for the guest book and the shapes
+    contract: each is imported or refused with a clear error, never a traceback."""
+    projects = [fixture_project("guestbook", "rust"), Path(__file__).parent / "shapes"]
+    documents = [
+        json.loads(cargo_near_abi_file(project, tmp_path / project.parent.name).read_text())
+        for project in projects
+    ]
+    abi_file = tmp_path / "mutant.json"
+    for document in mutants(documents, count=1000, seed=7, values=ABI_VALUES, keys=ABI_KEYS):
+        abi_file.write_text(json.dumps(document))
+        try:
+            cli("import-abi", abi_file, "--as", "x", "--numbers", "u32")
+        except Exception as exc:  # the cli fixture lets anything but a clean exit through
+            pytest.fail(f"import-abi crashed ({exc!r}) on:\n{json.dumps(document)[:4000]}")
