@@ -181,5 +181,26 @@ spec = Spec(
                 "views": [{"view": "is_escrow_deposit_pending", "returns": False}],
             },
         },
+        {
+            "name": "callback_is_private",
+            "description": "Calling the callback directly to fake a failed deposit and get a refund fails.",
+            "deploy": {"vault": "vault"},
+            "init": {"vault_account": "vault"},
+            "setup": [{"call": "vault.new", "signer": "vault"}],
+            "call": {
+                "call": "escrow_deposit_callback",
+                "args": {
+                    "caller": "{caller}",
+                    "deposit": "5000000000000000000000000",
+                    "previous_last_depositor": None,
+                },
+            },
+            "expect": {
+                "status": "failure",
+                "error": "is private",
+                "views": [{"view": "get_total_escrowed", "returns": "0"}],
+                "balances": {"caller": {"at_most": "0 NEAR"}, "contract": {"at_least": "0 NEAR"}},
+            },
+        },
     ],
 )
