@@ -1,5 +1,6 @@
-"""ABI import: from the ABIs that NEAR's SDKs write for the fixture contracts
-(`cargo near abi` for the near-sdk-rs guest book, near-sdk-js's generator for the TS one)."""
+"""ABI import, from the ABIs that NEAR's SDKs write: `cargo near abi` and near-sdk-js's generator
+for the fixture contracts, and `cargo near abi` for tests/abi/shapes (a contract with a method per
+shape of type). Imported specs run in the sandbox against the contract their ABI came from."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def quiet(_message: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def guestbook_abi():
+def guestbook_ts_abi():
     """The ABI of fixtures/guestbook/ts, as `near-sdk-js build --generateABI` computes it."""
     return read_abi(fixture_project("guestbook", "ts"), quiet)
 
@@ -41,16 +42,16 @@ def guestbook_rust_abi():
     return read_abi(fixture_project("guestbook", "rust"), quiet)
 
 
-def test_plain_numbers_are_reported_not_guessed(guestbook_abi):
-    imported = import_abi(guestbook_abi, "state.guestbook_account")
+def test_plain_numbers_are_reported_not_guessed(guestbook_ts_abi):
+    imported = import_abi(guestbook_ts_abi, "state.guestbook_account")
     assert set(imported.external["methods"]) == {"add_message"}
     assert any(s.startswith("get_messages: argument 'limit'") for s in imported.skipped)
     assert any(s.startswith("total_messages: the result") for s in imported.skipped)
     assert imported.types == {}, "types of skipped functions are not imported"
 
 
-def test_imported_external_matches_the_contract(guestbook_abi):
-    imported = import_abi(guestbook_abi, "state.guestbook_account", numbers="u32")
+def test_imported_external_matches_the_contract(guestbook_ts_abi):
+    imported = import_abi(guestbook_ts_abi, "state.guestbook_account", numbers="u32")
     methods = imported.external["methods"]
     assert methods["add_message"] == {"args": {"text": "string"}, "payable": True}
     assert methods["get_messages"]["returns"] == "Vec<PostedMessage>"
@@ -102,8 +103,8 @@ def test_abi_file_imports_into_a_spec_that_then_validates(target, tmp_path, cli)
     assert cli("validate", spec).exit_code == 0
 
 
-def test_printed_yaml_is_a_spec_fragment(guestbook_abi):
-    text = to_yaml(import_abi(guestbook_abi, "state.guestbook_account", numbers="u64"), "gb")
+def test_printed_yaml_is_a_spec_fragment(guestbook_ts_abi):
+    text = to_yaml(import_abi(guestbook_ts_abi, "state.guestbook_account", numbers="u64"), "gb")
     assert "externals:\n  gb:\n    account: state.guestbook_account" in text
 
 
