@@ -8,7 +8,7 @@ to check anything, only to render.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 # ---------------------------------------------------------------------------------------- types
 
@@ -73,6 +73,8 @@ class Struct:
 class Lit:
     """A JSON literal checked against its type."""
 
+    kind: ClassVar[str] = "lit"  # what templates test: `expr.kind == "lit"`
+
     value: Any
     type: Type
 
@@ -84,6 +86,8 @@ RefSource = Literal["param", "item", "result", "state", "caller", "deposit", "pr
 class Ref:
     """A named value: a flow parameter, the fan-out item, a call result, a state field, ..."""
 
+    kind: ClassVar[str] = "ref"  # what templates test: `expr.kind == "ref"`
+
     name: str
     type: Type
     source: RefSource
@@ -92,6 +96,8 @@ class Ref:
 @dataclass(frozen=True)
 class Interp:
     """A string with `{name}` placeholders; non-string values are inserted as JSON text."""
+
+    kind: ClassVar[str] = "interp"  # what templates test: `expr.kind == "interp"`
 
     parts: tuple[str | Ref, ...]
     type: Type = STRING
@@ -105,6 +111,8 @@ class Interp:
 class Tuple:
     """`return: [a, b, c]`: a JSON array of values of different types."""
 
+    kind: ClassVar[str] = "tuple"  # what templates test: `expr.kind == "tuple"`
+
     items: tuple[Expr, ...]
     type: Type
 
@@ -112,6 +120,8 @@ class Tuple:
 @dataclass(frozen=True)
 class Some:
     """A value of `T` where `T?` is expected."""
+
+    kind: ClassVar[str] = "some"  # what templates test: `expr.kind == "some"`
 
     value: Expr
     type: Type
@@ -130,6 +140,14 @@ def refs_in(expr: Expr | None) -> list[Ref]:
     if isinstance(expr, Some):
         return refs_in(expr.value)
     return [r for item in expr.items for r in refs_in(item)]
+
+
+def flow_uses_caller(flow: Flow) -> bool:
+    """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
+    refs = refs_in(flow.log) + [r for u in flow.updates for r in refs_in(u.value)]
+    refs += [r for c in flow.step.calls for _, e in c.args for r in refs_in(e)]
+    refs += list(flow.step.callback.params)
+    return any(r.source == "caller" for r in refs)
 
 
 # -------------------------------------------------------------------------------- contract parts

@@ -148,3 +148,29 @@ def test_every_command_has_help_with_an_example(cli):
         assert result.exit_code == 0
         if not hasattr(command, "commands"):
             assert "Example" in result.output, name
+
+
+@pytest.mark.parametrize(
+    "target, missing",
+    [
+        ("rust", lambda mp, tmp: mp.setattr("xccgen.toolchain.rust.RUSTFMT", tmp / "rustfmt")),
+        ("ts", lambda mp, tmp: mp.setattr("xccgen.toolchain.ts.node_modules_dir", lambda: tmp)),
+    ],
+)
+def test_without_the_pinned_formatter_generate_stops_with_the_install_hint(
+    target, missing, tmp_path, cli, monkeypatch
+):
+    missing(monkeypatch, tmp_path)
+    out = tmp_path / "out"
+    for args in ([], ["--check"]):
+        result = cli("generate", SPECS[0], "-o", out, "--target", target, *args)
+        assert result.exit_code == 1
+        assert f"run `xccgen toolchain install {target}`" in result.output
+        assert not out.exists(), "nothing is written unformatted"
+
+
+def test_a_different_rustfmt_version_counts_as_missing(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr("xccgen.toolchain.rust.RUSTFMT_VERSION", "0.0.1")
+    result = cli("generate", SPECS[0], "-o", tmp_path, "--target", "rust")
+    assert result.exit_code == 1
+    assert "rustfmt-web" in result.output

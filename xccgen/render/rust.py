@@ -1,9 +1,14 @@
-"""Rust (near-sdk 5.x) spellings of IR types, literals and expressions, used by the templates."""
+"""The Rust (near-sdk 5.x) template API: how IR types, values and names are spelled.
+
+Python computes spellings and facts; the templates under templates/rust/ write every statement,
+and rustfmt lays them out. Every name a spelling uses is recorded, and so is every near-sdk item a
+template writes through `rs.sdk(...)` (as JavaPoet's `$T` does), so each file's `use` lines list
+exactly what the file uses: no scanning of rendered text, no unused imports.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 
 from xccgen import ir
 from xccgen.render import samples
@@ -17,152 +22,36 @@ RUST_SCALARS = {
     "U64": "U64",
     "U128": "U128",
 }
-
-
-def rust_type(t: ir.Type | None, boxed: bool = False) -> str:
-    """`boxed`: an optional struct field that contains its own struct (see `ir.Struct.boxed`)."""
-    if t is None:
-        return "()"
-    if boxed:
-        return f"Option<Box<{rust_type(t.item)}>>"
-    if t.name == "Vec":
-        return f"Vec<{rust_type(t.item)}>"
-    if t.name == "Option":
-        return f"Option<{rust_type(t.item)}>"
-    if t.name == "Tuple":
-        return "(" + ", ".join(rust_type(i) for i in t.items) + ")"
-    return RUST_SCALARS.get(t.name, t.name)
+# The near-sdk items generated code may use, by the name it writes, with their paths in the crate.
+SDK_PATHS = {
+    "env": "env",
+    "near": "near",
+    "log!": "log",
+    "json!": "serde_json::json",
+    "serde_json": "serde_json",
+    "require!": "require",
+    "AccountId": "AccountId",
+    "Gas": "Gas",
+    "GasWeight": "GasWeight",
+    "NearToken": "NearToken",
+    "PanicOnDefault": "PanicOnDefault",
+    "Promise": "Promise",
+    "PromiseOrValue": "PromiseOrValue",
+    "PromiseResult": "PromiseResult",
+    "U64": "json_types::U64",
+    "U128": "json_types::U128",
+    "RuntimeFeesConfig": "RuntimeFeesConfig",
+    "test_vm_config": "test_vm_config",
+    "testing_env!": "testing_env",
+}
+# What `src/outcome.rs` exports to the flow files.
+OUTCOME_ITEMS = ("outcome", "Outcome", "succeeded")
+TGAS = 10**12
 
 
 def rust_str(text: str) -> str:
     """A Rust string literal that reads back as exactly `text`."""
     return quote(text, lambda code: f"\\u{{{code:x}}}")
-
-
-def scalar_lit(value, t: ir.Type) -> str:
-    """A typed Rust expression for a scalar literal already checked against `t`."""
-    if t.name == "string":
-        return "String::new()" if value == "" else f"{rust_str(value)}.to_string()"
-    if t.name == "AccountId":
-        return f"{rust_str(value)}.parse().unwrap()"
-    if t.name == "bool":
-        return "true" if value else "false"
-    if t.is_int:
-        return str(value)
-    if t.is_big:
-        return f"{t.name}({value})"
-    raise ValueError(f"not a scalar type: {t.spec} (containers go through RustScope.lit)")
-
-
-class RustScope:
-    """How names read in one piece of generated Rust: locals, `self.` fields, loop items."""
-
-    def __init__(self, structs: dict[str, ir.Struct]):
-        self.structs = structs
-
-    def ref(self, ref: ir.Ref) -> str:
-        return f"self.{ref.name}" if ref.source == "state" else ref.name
-
-    def lit(self, lit: ir.Lit) -> str:
-        return self._lit(lit.value, lit.type)
-
-    def _lit(self, value, t: ir.Type) -> str:
-        """Containers and structs recursively; scalars through `scalar_lit`."""
-        if t.name == "Option":
-            return "None" if value is None else f"Some({self._lit(value, t.item)})"
-        if t.name == "Vec":
-            return (
-                "Vec::new()"
-                if not value
-                else "vec![" + ", ".join(self._lit(v, t.item) for v in value) + "]"
-            )
-        if t.name == "Tuple":
-            return (
-                "(" + ", ".join(self._lit(v, i) for v, i in zip(value, t.items, strict=True)) + ")"
-            )
-        if t.is_struct:
-            struct = self.structs[t.name]
-            fields = []
-            for name, field_type in struct.fields:
-                text = self._lit(value.get(name), field_type)
-                if name in struct.boxed and text != "None":
-                    text = f"Some(Box::new({text.removeprefix('Some(')})"
-                fields.append(f"{rust_field_name(name)}: {text}")
-            return f"{t.name} {{ {', '.join(fields)} }}"
-        return scalar_lit(value, t)
-
-    def expr(self, expr: ir.Expr) -> str:
-        """An owned value of the expression's type."""
-        if isinstance(expr, ir.Lit):
-            return self.lit(expr)
-        if isinstance(expr, ir.Ref):
-            return self.owned(expr)
-        if isinstance(expr, ir.Interp):
-            return self.format(expr)
-        if isinstance(expr, ir.Some):
-            return f"Some({self.expr(expr.value)})"
-        return "(" + ", ".join(self.expr(i) for i in expr.items) + ")"
-
-    def owned(self, ref: ir.Ref) -> str:
-        """A copy of a named value, leaving the name usable afterwards."""
-        text = self.ref(ref)
-        copy = ref.type.is_int or ref.type.is_big or ref.type.name == "bool"
-        return text if copy else f"{text}.clone()"
-
-    def field_value(self, field: ir.StateField) -> str:
-        return self.owned(ir.Ref(field.name, field.type, "state"))
-
-    def moved(self, expr: ir.Expr) -> str:
-        """The value itself, for its last use (a return value or a callback argument)."""
-        if isinstance(expr, ir.Ref) and expr.source != "state":
-            return self.ref(expr)
-        if isinstance(expr, ir.Tuple):
-            return "(" + ", ".join(self.moved(i) for i in expr.items) + ")"
-        return self.expr(expr)
-
-    def format(self, interp: ir.Interp) -> str:
-        if not interp.refs:
-            text = "".join(interp.parts)
-            return "String::new()" if text == "" else f"{rust_str(text)}.to_string()"
-        template, args = self._format_args(interp)
-        return f"format!({template}, {', '.join(args)})"
-
-    def log(self, interp: ir.Interp) -> str:
-        if not interp.refs:
-            return f"log!({rust_str(''.join(interp.parts)).replace('{', '{{').replace('}', '}}')});"
-        template, args = self._format_args(interp)
-        return f"log!({template}, {', '.join(args)});"
-
-    def _format_args(self, interp: ir.Interp) -> tuple[str, list[str]]:
-        pieces, args = [], []
-        for part in interp.parts:
-            if isinstance(part, str):
-                pieces.append(rust_str(part)[1:-1].replace("{", "{{").replace("}", "}}"))
-            else:
-                pieces.append("{}")
-                args.append(self.display(part))
-        return '"' + "".join(pieces) + '"', args
-
-    def display(self, ref: ir.Ref) -> str:
-        """Text of a value in a log or string: strings raw, everything else as JSON."""
-        text = self.ref(ref)
-        if ref.type.is_stringy or ref.type.is_int or ref.type.name == "bool":
-            return text
-        if ref.type.is_big:
-            return f"{text}.0"
-        return f"serde_json::to_string(&{text}).unwrap_or_default()"
-
-    def json(self, expr: ir.Expr) -> str:
-        """A value inside `json!({...})`."""
-        if isinstance(expr, ir.Lit):
-            return json_lit(expr.value)
-        if isinstance(expr, ir.Ref):
-            return self.ref(expr)
-        if isinstance(expr, ir.Interp) and not expr.refs:
-            return rust_str("".join(expr.parts))
-        if isinstance(expr, ir.Some):
-            return self.json(expr.value)
-        return self.expr(expr)
 
 
 def json_lit(value) -> str:
@@ -176,212 +65,344 @@ def json_lit(value) -> str:
     return json.dumps(value)
 
 
-def rust_gas(gas: int) -> str:
-    if gas % 10**12 == 0:
-        return f"Gas::from_tgas({gas // 10**12})"
-    return f"Gas::from_gas({gas})"
-
-
-def rust_deposit(deposit: int | str) -> str:
-    if deposit == "attached":
-        return "NearToken::from_yoctonear(deposit.0)"
-    if deposit and deposit % 10**24 == 0:
-        return f"NearToken::from_near({deposit // 10**24})"
-    if deposit and deposit % 10**21 == 0:
-        return f"NearToken::from_millinear({deposit // 10**21})"
-    return f"NearToken::from_yoctonear({deposit})"
-
-
-def one_line(text: str | None) -> str:
-    """Text for a `//` comment: newlines and runs of spaces become single spaces."""
-    return " ".join((text or "").split())
-
-
-def toml_str(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-# Names the generated Rust may use, and where each comes from. `rust_uses` imports exactly the
-# ones a file mentions, so the output has no unused imports whatever the spec contains.
-NEAR_SDK_NAMES = {
-    "env": "env",
-    "near": "near",
-    "log!": "log",
-    "json!": "serde_json::json",
-    "serde_json::": "serde_json",
-    "AccountId": "AccountId",
-    "Gas": "Gas",
-    "GasWeight": "GasWeight",
-    "NearToken": "NearToken",
-    "PanicOnDefault": "PanicOnDefault",
-    "Promise": "Promise",
-    "PromiseOrValue": "PromiseOrValue",
-    "U64": "json_types::U64",
-    "U128": "json_types::U128",
-    "testing_env!": "testing_env",
-    "PromiseResult": "PromiseResult",
-    "require!": "require",
-    "RuntimeFeesConfig": "RuntimeFeesConfig",
-    "test_vm_config": "test_vm_config",
-}
-
-
-# An identifier not reached through a path or a field, with what follows it: `log!`, `serde_json::`.
-_TOKEN = re.compile(r"(?<![\w:.])([A-Za-z_]\w*)(!|::)?")
-
-
-def _mentions(tokens: set[tuple[str, str]], name: str) -> bool:
-    if name.endswith("!"):
-        return (name[:-1], "!") in tokens
-    if name.endswith("::"):
-        return (name[:-2], "::") in tokens
-    return (name, "") in tokens or (name, "::") in tokens
-
-
-def rust_uses(body: str, crate: bool, structs: tuple[ir.Struct, ...] = ()) -> str:
-    """The `use` lines for the names that `body` mentions."""
-    code = _code_only(body)
-    tokens = {(m.group(1), m.group(2) or "") for m in _TOKEN.finditer(code)}
-    sdk = [path for name, path in NEAR_SDK_NAMES.items() if _mentions(tokens, name)]
-    lines = []
-    if sdk:
-        lines.append(f"use near_sdk::{{{', '.join(sorted(set(sdk), key=_use_order))}}};")
-    if crate:
-        local = [n for n in ("outcome", "Outcome", "succeeded") if re.search(rf"\b{n}\b", code)]
-        if local:
-            lines.append(f"use crate::outcome::{{{', '.join(sorted(local, key=_use_order))}}};")
-        lines.append(_crate_use(["Contract", "ContractExt", *_structs_in(code, structs)]))
-    return "\n".join(lines)
-
-
-def test_crate_uses(body: str, structs: tuple[ir.Struct, ...]) -> str:
-    return _crate_use(["Contract", *_structs_in(_code_only(body), structs)])
-
-
-def _structs_in(code: str, structs: tuple[ir.Struct, ...]) -> list[str]:
-    return [s.name for s in structs if re.search(rf"\b{s.name}\b", code)]
-
-
-def _crate_use(items: list[str]) -> str:
-    return f"use crate::{{{', '.join(sorted(items, key=_use_order))}}};"
-
-
-def _code_only(body: str) -> str:
-    """Rust source without comments and string literals, for deciding what it uses."""
-    body = re.sub(r'"(?:\\.|[^"\\])*"', '""', body)
-    return re.sub(r"//[^\n]*", "", body)
-
-
 def _use_order(name: str) -> tuple:
     # rustfmt's order inside braces: `self`, then lowercase paths, then CamelCase items.
     return (0 if name == "self" else 1 if name[:1].islower() else 2, name)
 
 
-FILTERS = {
-    "rust_type": rust_type,
-    "rust_str": rust_str,
-    "rust_gas": rust_gas,
-    "rust_deposit": rust_deposit,
-    "toml_str": toml_str,
-    "json_lit": json_lit,
-    "one_line": one_line,
-    "rust_field": rust_field_name,
-}
+class RustApi:
+    """`rs` in the Rust templates: spellings of the IR for one file (docs/templates.md).
 
+    `module` is the file's place in the crate: `lib` (the root, which re-exports the types),
+    `types` (where the structs live), or any other module (which imports them from the crate).
+    """
 
-def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
-    """(output path, template, extra context) for every file of the Rust project."""
-    structs = {s.name: s for s in contract.structs}
-    # Names read the same in a flow and in its callbacks, so one scope serves every template.
-    scope = RustScope(structs)
-    uses = lambda body, crate: rust_uses(str(body), crate, contract.structs)  # noqa: E731
-    common = {"rust": scope, "rust_uses_for": uses}
-    files = [
-        ("Cargo.toml", "Cargo.toml.jinja", {}),
-        ("README.md", "README.md.jinja", {}),
-        ("src/lib.rs", "src/lib.rs.jinja", common),
-        ("src/outcome.rs", "src/outcome.rs.jinja", {"uses_unit": _uses_unit_results(contract)}),
-    ]
-    if contract.structs:
-        files.append(("src/types.rs", "src/types.rs.jinja", common))
-    for flow in contract.flows:
-        context = {
-            **common,
-            "flow": flow,
-            "flow_scope": scope,
-            "callback_scope": scope,
-            "flow_uses_caller": _flow_uses_caller(flow),
-        }
-        files.append((f"src/{flow.name}.rs", "src/flow.rs.jinja", context))
-    files.append(("src/tests.rs", "src/tests.rs.jinja", {**common, **_test_helpers(contract)}))
-    files.append(("sandbox-tests/Cargo.toml", "sandbox-tests/Cargo.toml.jinja", {}))
-    files.append(
-        (
-            "sandbox-tests/tests/workspaces.rs",
-            "sandbox-tests/tests/workspaces.rs.jinja",
-            {**common, **_test_helpers(contract)},
-        )
-    )
-    return files
+    def __init__(self, contract: ir.Contract, module: str):
+        self.contract = contract
+        self.module = module
+        self.structs = {s.name: s for s in contract.structs}
+        self._sdk: set[str] = set()
+        self._crate: set[str] = set()
+        self._outcome: set[str] = set()
 
+    # ---------------------------------------------------------------------------- imports
 
-def _uses_unit_results(contract: ir.Contract) -> bool:
-    return any(
-        slot.type is None for f in contract.flows for s in f.steps() for slot in s.callback.slots
-    )
+    def sdk(self, name: str) -> str:
+        """A near-sdk item as the code writes it (`Promise`, `log!`, `env`), imported."""
+        if name not in SDK_PATHS:
+            raise ValueError(f"rs.sdk: unknown near-sdk item {name!r} (known: {sorted(SDK_PATHS)})")
+        self._sdk.add(name)
+        return name
 
+    def crate(self, name: str) -> str:
+        """An item of this crate (`Contract`, `ContractExt`, a struct), imported."""
+        if name in OUTCOME_ITEMS:
+            self._outcome.add(name)
+        elif self.module not in ("lib", "types"):
+            self._crate.add(name)
+        return name
 
-def _flow_uses_caller(flow: ir.Flow) -> bool:
-    refs = ir.refs_in(flow.log) + [r for u in flow.updates for r in ir.refs_in(u.value)]
-    refs += [r for c in flow.step.calls for _, e in c.args for r in ir.refs_in(e)]
-    refs += list(flow.step.callback.params)
-    return any(r.source == "caller" for r in refs)
+    def in_scope(self, name: str) -> str:
+        """Import a crate item the code needs without writing its name; renders as nothing."""
+        self.crate(name)
+        return ""
 
+    def uses(self) -> str:
+        """The `use` lines for every item recorded so far; render it after the file's body."""
+        lines = []
+        if self._sdk:
+            paths = sorted({SDK_PATHS[n] for n in self._sdk}, key=_use_order)
+            lines.append(f"use near_sdk::{{{', '.join(paths)}}};")
+        if self._outcome:
+            items = sorted(self._outcome, key=_use_order)
+            lines.append(f"use crate::outcome::{{{', '.join(items)}}};")
+        if self._crate:
+            lines.append(f"use crate::{{{', '.join(sorted(self._crate, key=_use_order))}}};")
+        return "\n".join(lines)
 
-def _test_helpers(contract: ir.Contract) -> dict:
-    """Functions the unit-test template calls to place sample values and expectations."""
-    structs = {s.name: s for s in contract.structs}
-    scope = RustScope(structs)
-    init_params = [p.name for p in contract.init.params] if contract.init else []
+    # -------------------------------------------------------------------------- spellings
 
-    def sample_lit(t: ir.Type, index: int) -> ir.Lit:
-        if t == ir.ACCOUNT_ID and index > 0:
-            return ir.Lit(f"account{index}.near", t)
-        return ir.Lit(samples.sample(t, structs), t)
+    def type(self, t: ir.Type | None, boxed: bool = False) -> str:
+        """`Vec<Option<U128>>`; None (no value) -> `()`. `boxed`: an optional struct field that
+        contains its own struct (see `ir.Struct.boxed`)."""
+        if t is None:
+            return "()"
+        if boxed:
+            return f"Option<Box<{self.type(t.item)}>>"
+        if t.name in ("Vec", "Option"):
+            return f"{t.name}<{self.type(t.item)}>"
+        if t.name == "Tuple":
+            return "(" + ", ".join(self.type(i) for i in t.items) + ")"
+        if t.is_struct:
+            return self.crate(t.name)
+        if t.name in ("AccountId", "U64", "U128"):
+            return self.sdk(t.name)
+        return RUST_SCALARS.get(t.name, t.name)
 
-    def account_of(external: ir.External) -> str:
+    def str(self, text: str) -> str:
+        """A string literal reading back as exactly `text`: `"say \\"hi\\""`."""
+        return rust_str(text)
+
+    def fmt_str(self, text: str) -> str:
+        """A `format!`/`log!` template of fixed text: `{` and `}` doubled."""
+        return rust_str(text).replace("{", "{{").replace("}", "}}")
+
+    def field(self, name: str) -> str:
+        """The Rust field of JSON key `name`: `some_field`, `r#type`."""
+        return rust_field_name(name)
+
+    def toml(self, text: str) -> str:
+        """A TOML string."""
+        return json.dumps(text, ensure_ascii=False)
+
+    def json(self, value) -> str:
+        """A spec's JSON literal in `json!` syntax, keys and order as given."""
+        return json_lit(value)
+
+    def comment(self, text: str | None) -> str:
+        """Text for a `//` comment: newlines and runs of spaces become single spaces."""
+        return " ".join((text or "").split())
+
+    def gas(self, gas: int) -> str:
+        """`Gas::from_tgas(5)`, or `Gas::from_gas(1234)` when not a whole number of Tgas."""
+        gas_type = self.sdk("Gas")
+        if gas % TGAS == 0:
+            return f"{gas_type}::from_tgas({gas // TGAS})"
+        return f"{gas_type}::from_gas({gas})"
+
+    def deposit(self, deposit: int | str) -> str:
+        """`NearToken::from_near(2)`, `..from_millinear(5)`, `..from_yoctonear(deposit.0)`."""
+        token = self.sdk("NearToken")
+        if deposit == "attached":
+            return f"{token}::from_yoctonear(deposit.0)"
+        if deposit and deposit % 10**24 == 0:
+            return f"{token}::from_near({deposit // 10**24})"
+        if deposit and deposit % 10**21 == 0:
+            return f"{token}::from_millinear({deposit // 10**21})"
+        return f"{token}::from_yoctonear({deposit})"
+
+    # ------------------------------------------------------------------------------ values
+
+    def _ref(self, ref: ir.Ref) -> str:
+        """A named value: `self.count` for state, the bare name otherwise."""
+        return f"self.{ref.name}" if ref.source == "state" else ref.name
+
+    def lit(self, lit: ir.Lit) -> str:
+        """A typed literal: `vec![U128(5)]`, `Some("a".to_string())`, `Quote { .. }`."""
+        return self._value(lit.value, lit.type)
+
+    def _value(self, value, t: ir.Type) -> str:
+        """A typed Rust expression for a JSON value already checked against `t`."""
+        if t.name == "Option":
+            return "None" if value is None else f"Some({self._value(value, t.item)})"
+        if t.name == "Vec":
+            if not value:
+                return "Vec::new()"
+            return "vec![" + ", ".join(self._value(v, t.item) for v in value) + "]"
+        if t.name == "Tuple":
+            items = [self._value(v, i) for v, i in zip(value, t.items, strict=True)]
+            return "(" + ", ".join(items) + ")"
+        if t.is_struct:
+            struct = self.structs[t.name]
+            fields = []
+            for name, field_type in struct.fields:
+                text = self._value(value.get(name), field_type)
+                if name in struct.boxed and text != "None":
+                    text = f"Some(Box::new({text.removeprefix('Some(')})"
+                fields.append(f"{rust_field_name(name)}: {text}")
+            return f"{self.crate(t.name)} {{ {', '.join(fields)} }}"
+        if t.name == "string":
+            return "String::new()" if value == "" else f"{rust_str(value)}.to_string()"
+        if t.name == "AccountId":
+            return f"{rust_str(value)}.parse().unwrap()"
+        if t.name == "bool":
+            return "true" if value else "false"
+        if t.is_big:
+            return f"{self.sdk(t.name)}({value})"
+        return str(value)
+
+    def expr(self, expr: ir.Expr) -> str:
+        """An owned value of the expression's type."""
+        if isinstance(expr, ir.Lit):
+            return self.lit(expr)
+        if isinstance(expr, ir.Ref):
+            return self._owned(expr)
+        if isinstance(expr, ir.Interp):
+            return self._format(expr)
+        if isinstance(expr, ir.Some):
+            return f"Some({self.expr(expr.value)})"
+        return "(" + ", ".join(self.expr(i) for i in expr.items) + ")"
+
+    def _owned(self, ref: ir.Ref) -> str:
+        """A copy of a named value, leaving the name usable afterwards."""
+        text = self._ref(ref)
+        copy = ref.type.is_int or ref.type.is_big or ref.type.name == "bool"
+        return text if copy else f"{text}.clone()"
+
+    def state_value(self, field: ir.StateField) -> str:
+        """A copy of a state field's value: `self.count`, `self.owner.clone()`."""
+        return self._owned(ir.Ref(field.name, field.type, "state"))
+
+    def moved(self, expr: ir.Expr) -> str:
+        """The value itself, for its last use (a return value or a callback argument)."""
+        if isinstance(expr, ir.Ref) and expr.source != "state":
+            return self._ref(expr)
+        if isinstance(expr, ir.Tuple):
+            return "(" + ", ".join(self.moved(i) for i in expr.items) + ")"
+        return self.expr(expr)
+
+    def _format(self, interp: ir.Interp) -> str:
+        """A `String` of a spec string with placeholders: `format!("Hi {}", name)`."""
+        if not interp.refs:
+            text = "".join(interp.parts)
+            return "String::new()" if text == "" else f"{rust_str(text)}.to_string()"
+        template, args = self.format_args(interp)
+        return f"format!({template}, {', '.join(args)})"
+
+    def format_args(self, interp: ir.Interp) -> tuple[str, list[str]]:
+        """(template, arguments) for `format!`/`log!`: `"Hi {}"`, `["name"]`."""
+        pieces, args = [], []
+        for part in interp.parts:
+            if isinstance(part, str):
+                pieces.append(self.fmt_str(part)[1:-1])
+            else:
+                pieces.append("{}")
+                args.append(self._display(part))
+        return '"' + "".join(pieces) + '"', args
+
+    def _display(self, ref: ir.Ref) -> str:
+        """Text of a value in a log or string: strings raw, everything else as JSON."""
+        text = self._ref(ref)
+        if ref.type.is_stringy or ref.type.is_int or ref.type.name == "bool":
+            return text
+        if ref.type.is_big:
+            return f"{text}.0"
+        return f"{self.sdk('serde_json')}::to_string(&{text}).unwrap_or_default()"
+
+    def arg(self, expr: ir.Expr) -> str:
+        """A value inside `json!({...})`: literals exactly as the spec wrote them."""
+        if isinstance(expr, ir.Lit):
+            return json_lit(expr.value)
+        if isinstance(expr, ir.Ref):
+            return self._ref(expr)
+        if isinstance(expr, ir.Interp) and not expr.refs:
+            return rust_str("".join(expr.parts))
+        if isinstance(expr, ir.Some):
+            return self.arg(expr.value)
+        return self.expr(expr)
+
+    def account(self, external: ir.External) -> str:
+        """The account an external lives at: a parsed literal or a clone of a state field."""
         if isinstance(external.account, str):
-            return rust_str(external.account)
-        field_ = external.account
-        if field_.name in init_params:
-            return rust_str(f"account{init_params.index(field_.name) + 1}.near")
-        return rust_str(field_.default.value)
+            return f"{rust_str(external.account)}.parse::<{self.sdk('AccountId')}>().unwrap()"
+        return f"self.{external.account.name}.clone()"
 
-    def expected_receipts(flow: ir.Flow) -> list[tuple[str, list[str]]]:
-        step = flow.step
-        copies = len(step.fan_out.over) if step.fan_out else 1
-        if step.kind == "parallel":
-            rows = [(account_of(c.external), [c.method.name]) for c in step.calls]
-        else:
-            rows = [(account_of(step.target), [c.method.name for c in step.calls])] * copies
-        return rows + [("contract_account().as_str()", [step.callback.name])]
+    # ------------------------------------------------------------------------------- facts
 
-    def arg_lit(ref: ir.Ref, value, case: dict) -> str:
+    def uses_caller(self, flow: ir.Flow) -> bool:
+        """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
+        return ir.flow_uses_caller(flow)
+
+    def call_args(self, flow: ir.Flow, step: ir.Step) -> list[tuple[ir.Call, str | None]]:
+        """Each call of `step` with the local that holds its JSON argument bytes (None: it takes
+        no arguments): `args`, or `<method>_args` when several calls have arguments, never a
+        name the flow already uses."""
+        taken = {name for name, _ in flow.params} | {"caller", "deposit", "results", "value"}
+        for each in flow.steps():
+            taken |= {p.name for p in each.callback.params} | {s.bind for s in each.callback.slots}
+            taken |= {each.fan_out.var} if each.fan_out else set()
+        with_args = [call for call in step.calls if call.args]
+        out = []
+        for call in step.calls:
+            name = None
+            if call.args:
+                base = "args" if len(with_args) == 1 else f"{call.method.name}_args"
+                name, number = base, 1
+                while name in taken:
+                    number += 1
+                    name = f"{base}_{number}"
+                taken.add(name)
+            out.append((call, name))
+        return out
+
+    def has_call_without_args(self, flow: ir.Flow) -> bool:
+        """Whether any call of the flow takes no arguments (the file then defines `NO_ARGS`)."""
+        return any(not call.args for step in flow.steps() for call in step.calls)
+
+    def has_unit_results(self) -> bool:
+        """Whether any call returns nothing (outcome.rs then defines `succeeded`)."""
+        return any(
+            slot.type is None
+            for flow in self.contract.flows
+            for step in flow.steps()
+            for slot in step.callback.slots
+        )
+
+    # ---------------------------------------------------------------- unit-test sample data
+
+    def sample_lit(self, t: ir.Type, index: int = 0) -> str:
+        """A sample value of `t`; account ids numbered by `index` (`account2.near`) when > 0."""
+        if t == ir.ACCOUNT_ID and index > 0:
+            return self.lit(ir.Lit(f"account{index}.near", t))
+        return self._value(samples.sample(t, self.structs), t)
+
+    def sample_json(self, t: ir.Type) -> str:
+        """The same sample as a `json!` value."""
+        return json_lit(samples.sample(t, self.structs))
+
+    def callback_cases(self, flow: ir.Flow) -> list[dict]:
+        """Every callback branch a unit test drives, with its expectations (samples.py)."""
+        return samples.callback_cases(flow, self.structs)
+
+    def case_arg(self, ref: ir.Ref, value, case: dict) -> str:
+        """A callback argument in a test case: the flow's own value when it ran first."""
         if ref.source == "previous" and case["rolls_back"]:
             return ref.name
         if ref.source == "caller":
             return "CALLER.parse().unwrap()"
-        return scope.lit(ir.Lit(value, ref.type))
+        return self._value(value, ref.type)
 
-    def callback_arg(case: dict, name: str, t: ir.Type) -> str:
-        return scope.lit(sample_lit(t, 0))
+    def expected_receipts(self, flow: ir.Flow) -> list[tuple[str, list[str]]]:
+        """(receiver expression, method names) of every receipt the flow's method creates."""
+        step = flow.step
+        copies = len(step.fan_out.over) if step.fan_out else 1
+        if step.kind == "parallel":
+            rows = [(self._test_account(c.external), [c.method.name]) for c in step.calls]
+        else:
+            rows = [(self._test_account(step.target), [c.method.name for c in step.calls])]
+            rows *= copies
+        return rows + [("contract_account().as_str()", [step.callback.name])]
 
-    return {
-        "sample_json": lambda t: json_lit(samples.sample(t, structs)),
-        "sample_lit": sample_lit,
-        "expected_receipts": expected_receipts,
-        "callback_cases": lambda flow: samples.callback_cases(flow, structs),
-        "arg_lit": arg_lit,
-        "callback_arg": callback_arg,
-        "test_crate_uses": lambda body: test_crate_uses(str(body), contract.structs),
-    }
+    def _test_account(self, external: ir.External) -> str:
+        if isinstance(external.account, str):
+            return rust_str(external.account)
+        field_ = external.account
+        init_params = [p.name for p in self.contract.init.params] if self.contract.init else []
+        if field_.name in init_params:
+            return rust_str(f"account{init_params.index(field_.name) + 1}.near")
+        return rust_str(field_.default.value)
+
+
+def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
+    """(output path, template, extra context) for every file of the Rust project; each file gets
+    its own `rs`, which records what that file uses."""
+    files = [
+        ("Cargo.toml", "Cargo.toml.jinja", "manifest"),
+        ("rustfmt.toml", "rustfmt.toml.jinja", "manifest"),
+        ("README.md", "README.md.jinja", "doc"),
+        ("src/lib.rs", "src/lib.rs.jinja", "lib"),
+        ("src/outcome.rs", "src/outcome.rs.jinja", "outcome"),
+    ]
+    if contract.structs:
+        files.append(("src/types.rs", "src/types.rs.jinja", "types"))
+    out = [(path, template, {"rs": RustApi(contract, module)}) for path, template, module in files]
+    for flow in contract.flows:
+        context = {"rs": RustApi(contract, "flow"), "flow": flow}
+        out.append((f"src/{flow.name}.rs", "src/flow.rs.jinja", context))
+    for path, template, module in (
+        ("src/tests.rs", "src/tests.rs.jinja", "tests"),
+        ("sandbox-tests/Cargo.toml", "sandbox-tests/Cargo.toml.jinja", "manifest"),
+        ("sandbox-tests/tests/workspaces.rs", "sandbox-tests/tests/workspaces.rs.jinja", "tests"),
+    ):
+        out.append((path, template, {"rs": RustApi(contract, module)}))
+    return out

@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from xccgen.render.formatting import RUSTFMT_VERSION
 from xccgen.toolchain.base import Piece, Progress, apt_install, apt_tool_piece
 
 WASM_TARGET = "wasm32-unknown-unknown"
@@ -25,6 +26,9 @@ DEBIAN_RUSTC = Path("/usr/bin/rustc")
 DEBIAN_CARGO = Path("/usr/bin/cargo")
 # near-sdk 5.30 needs Rust 1.95; bookworm's own rustc-web is 1.85, bookworm-security has 1.96.
 MIN_RUSTC = (1, 95)
+# The formatter of generated Rust, pinned so that committed output is the same on every machine:
+# Debian's rustfmt-web, which ships with the rustc-web above (rustup's rustfmt may be any version).
+RUSTFMT = Path("/usr/bin/rustfmt")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,12 @@ def rustc_version(rustc: Path) -> tuple[int, int]:
         return int(major), int(minor)
     except (IndexError, ValueError):
         return (0, 0)
+
+
+def rustfmt_version() -> str | None:
+    """The version of the pinned rustfmt binary (`1.9.0`), or None when it does not run."""
+    words = _run([str(RUSTFMT), "--version"]).split()
+    return words[1].split("-")[0] if len(words) > 1 else None
 
 
 def _debian_rust_present() -> bool:
@@ -132,8 +142,22 @@ def _pieces_debian() -> list[Piece]:
     ]
 
 
+RUSTFMT_PIECE = Piece(
+    target="rust",
+    name=f"rustfmt {RUSTFMT_VERSION}",
+    description=(
+        f"the formatter of generated Rust ({RUSTFMT}, Debian's rustfmt-web; generated code is "
+        f"laid out by exactly this version)"
+    ),
+    present=lambda: rustfmt_version() == RUSTFMT_VERSION,
+    install_hint="apt-get install -y rustfmt-web",
+    install=lambda progress: apt_install(["rustfmt-web"], progress),
+)
+
+
 def _pieces() -> list[Piece]:
     tools = [
+        RUSTFMT_PIECE,
         apt_tool_piece(
             "rust", "wasm-opt", "binaryen", "Binaryen's optimiser: shrinks contract wasm"
         ),

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from xccgen import wasm
 from xccgen.paths import cache_dir
+from xccgen.render.formatting import PRETTIER_VERSION
 from xccgen.toolchain import quickjs
 from xccgen.toolchain.base import Piece, Progress, apt_install, run_install
 
@@ -51,6 +52,16 @@ def sdk_dir() -> Path:
 
 def deps_dir() -> Path:
     return sdk_dir() / "lib" / "cli" / "deps"
+
+
+def prettier_script() -> Path:
+    return node_modules_dir() / "prettier" / "bin" / "prettier.cjs"
+
+
+def _prettier_present() -> bool:
+    return _node_present() and _installed_version(node_modules_dir() / "prettier") == (
+        PRETTIER_VERSION
+    )
 
 
 def tsc_path() -> Path:
@@ -290,6 +301,14 @@ SDK_PIECE = Piece(
     install_hint=f"cd {node_dir()} && npm ci --ignore-scripts",
     install=_install_sdk,
 )
+PRETTIER_PIECE = Piece(
+    target="ts",
+    name=f"prettier {PRETTIER_VERSION}",
+    description=f"the formatter of generated TypeScript, in {node_modules_dir()}",
+    present=_prettier_present,
+    install_hint=f"cd {node_dir()} && npm ci --ignore-scripts",
+    install=_install_sdk,
+)
 
 PIECES: list[Piece] = [
     NODE_PIECE,
@@ -310,6 +329,7 @@ PIECES: list[Piece] = [
         install=_install_wasmkit,
     ),
     SDK_PIECE,
+    PRETTIER_PIECE,
     Piece(
         target="ts",
         name="quickjs + qjsc",

@@ -11,10 +11,12 @@ const NO_ARGS: Vec<u8> = Vec::new();
 impl Contract {
     /// One receipt, four actions on HelloNear; the callback sees the last result.
     pub fn batch_actions(&self) -> Promise {
+        let set_greeting_args = json!({"greeting": "hi"}).to_string().into_bytes();
+        let set_greeting_args_2 = json!({"greeting": "bye"}).to_string().into_bytes();
         Promise::new(self.hello_account.clone())
             .function_call(
                 "set_greeting".to_string(),
-                json!({"greeting": "hi"}).to_string().into_bytes(),
+                set_greeting_args,
                 NearToken::from_yoctonear(0),
                 Gas::from_tgas(10),
             )
@@ -26,7 +28,7 @@ impl Contract {
             )
             .function_call(
                 "set_greeting".to_string(),
-                json!({"greeting": "bye"}).to_string().into_bytes(),
+                set_greeting_args_2,
                 NearToken::from_yoctonear(0),
                 Gas::from_tgas(10),
             )

@@ -11,6 +11,9 @@ const NO_ARGS: Vec<u8> = Vec::new();
 impl Contract {
     /// Three contracts called in parallel; each result is handled on its own.
     pub fn multiple_contracts(&self) -> Promise {
+        let args = json!({"from_index": "0", "limit": 2})
+            .to_string()
+            .into_bytes();
         Promise::new(self.hello_account.clone())
             .function_call(
                 "get_greeting".to_string(),
@@ -24,16 +27,12 @@ impl Contract {
                 NearToken::from_yoctonear(0),
                 Gas::from_tgas(10),
             ))
-            .and(
-                Promise::new(self.guestbook_account.clone()).function_call(
-                    "get_messages".to_string(),
-                    json!({"from_index": "0", "limit": 2})
-                        .to_string()
-                        .into_bytes(),
-                    NearToken::from_yoctonear(0),
-                    Gas::from_tgas(10),
-                ),
-            )
+            .and(Promise::new(self.guestbook_account.clone()).function_call(
+                "get_messages".to_string(),
+                args,
+                NearToken::from_yoctonear(0),
+                Gas::from_tgas(10),
+            ))
             .then(
                 Self::ext(env::current_account_id())
                     .with_static_gas(Gas::from_tgas(10))

@@ -13,10 +13,12 @@ impl Contract {
     pub fn similar_contracts(&self) -> Promise {
         ["hi", "howdy", "bye"]
             .map(|message| {
+                let args = json!({"greeting": message}).to_string().into_bytes();
+
                 Promise::new(self.hello_account.clone())
                     .function_call(
                         "set_greeting".to_string(),
-                        json!({"greeting": message}).to_string().into_bytes(),
+                        args,
                         NearToken::from_yoctonear(0),
                         Gas::from_tgas(10),
                     )
@@ -55,6 +57,7 @@ impl Contract {
                 }
             }
         }
+
         results
     }
 }

@@ -16,12 +16,12 @@ import {
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import {
   PostedMessage,
+  checkArg,
   decodeAccountId,
   decodeInt8,
   decodePostedMessage,
   decodeString,
   decodeVec,
-  checkArg,
 } from "./types";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */

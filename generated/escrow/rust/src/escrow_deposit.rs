@@ -22,12 +22,13 @@ impl Contract {
         log!("Escrowing {} yoctoNEAR for {}", deposit.0, caller);
         self.total_escrowed = U128(self.total_escrowed.0 + deposit.0);
         let previous_last_depositor = self.last_depositor.replace(caller.clone());
+        let args = json!({"account_id": caller, "memo": memo})
+            .to_string()
+            .into_bytes();
         Promise::new(self.vault_account.clone())
             .function_call(
                 "deposit_for".to_string(),
-                json!({"account_id": caller, "memo": memo})
-                    .to_string()
-                    .into_bytes(),
+                args,
                 NearToken::from_yoctonear(deposit.0),
                 Gas::from_tgas(30),
             )

@@ -15,7 +15,7 @@ import {
 } from "near-sdk-js";
 import { addBig, subBig } from "./checked";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
-import { decodeAccountId, decodeString, decodeU128, checkArg } from "./types";
+import { checkArg, decodeAccountId, decodeString, decodeU128 } from "./types";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */
 const NO_ARGS = "";

@@ -22,16 +22,18 @@ impl Contract {
         self.leveraged_trade_pending = true;
         log!("Starting a leveraged trade of {} for {}", pair, caller);
         self.trades_started += 1;
+        let get_price_args = json!({"pair": pair}).to_string().into_bytes();
+        let get_collateral_ratio_args = json!({"account_id": caller}).to_string().into_bytes();
         Promise::new(self.dex_account.clone())
             .function_call(
                 "get_price".to_string(),
-                json!({"pair": pair}).to_string().into_bytes(),
+                get_price_args,
                 NearToken::from_yoctonear(0),
                 Gas::from_tgas(15),
             )
             .and(Promise::new(self.lending_account.clone()).function_call(
                 "get_collateral_ratio".to_string(),
-                json!({"account_id": caller}).to_string().into_bytes(),
+                get_collateral_ratio_args,
                 NearToken::from_yoctonear(0),
                 Gas::from_tgas(15),
             ))
@@ -88,22 +90,23 @@ impl Contract {
                 amount: U128(0),
             });
         };
+        let args =
+            json!({"pair": pair, "price": price, "collateral_ratio": ratio, "trader": caller})
+                .to_string()
+                .into_bytes();
         PromiseOrValue::Promise(
             Promise::new(self.dex_account.clone())
                 .function_call(
                     "execute_trade".to_string(),
-                    json!({"pair": pair, "price": price, "collateral_ratio": ratio, "trader": caller})
-                        .to_string()
-                        .into_bytes(),
+                    args,
                     NearToken::from_yoctonear(deposit.0),
                     Gas::from_tgas(30),
                 )
-
-            .then(
-                Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(20))
-                    .leveraged_trade_callback_2(caller, deposit, pair, price),
-            )
+                .then(
+                    Self::ext(env::current_account_id())
+                        .with_static_gas(Gas::from_tgas(20))
+                        .leveraged_trade_callback_2(caller, deposit, pair, price),
+                ),
         )
     }
 

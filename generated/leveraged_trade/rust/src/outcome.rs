@@ -4,7 +4,7 @@
 
 use near_sdk::{env, serde::de::DeserializeOwned, serde_json};
 
-/// Results longer than this are treated as invalid instead of being read into memory.
+/// Results longer than this count as failed calls: they are never read into memory.
 const MAX_RESULT_LEN: usize = 64 * 1024;
 
 pub enum Outcome<T> {

@@ -2,14 +2,13 @@
 //! Unit tests on near-sdk's mocked blockchain: the receipts each flow schedules, and every
 //! branch of every callback (all results arrive, every call fails, every answer is not JSON).
 
+use crate::Contract;
 use near_sdk::mock::MockAction;
 use near_sdk::test_utils::{get_created_receipts, get_logs, VMContextBuilder};
 use near_sdk::{
     json_types::U128, serde_json, serde_json::json, test_vm_config, testing_env, AccountId,
     NearToken, PromiseOrValue, PromiseResult, RuntimeFeesConfig,
 };
-
-use crate::Contract;
 
 const CALLER: &str = "alice.near";
 

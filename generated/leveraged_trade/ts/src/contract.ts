@@ -17,12 +17,12 @@ import { addInt, subInt } from "./checked";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import {
   TradeReceipt,
+  checkArg,
   decodeAccountId,
   decodeString,
   decodeTradeReceipt,
   decodeU128,
   decodeUint32,
-  checkArg,
 } from "./types";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */
