@@ -13,7 +13,7 @@ import json
 from xccgen import ir
 from xccgen.render import samples
 from xccgen.render.strings import quote
-from xccgen.spec.names import rust_field_name
+from xccgen.spec.names import rust_field_name, snake_case
 
 RUST_SCALARS = {
     "string": "String",
@@ -29,6 +29,7 @@ SDK_PATHS = {
     "log!": "log",
     "json!": "serde_json::json",
     "serde_json": "serde_json",
+    "DeserializeOwned": "serde::de::DeserializeOwned",
     "require!": "require",
     "AccountId": "AccountId",
     "Gas": "Gas",
@@ -163,14 +164,14 @@ class RustApi:
         """Text for a `//` comment: newlines and runs of spaces become single spaces."""
         return " ".join((text or "").split())
 
-    def gas(self, gas: int) -> str:
+    def _gas(self, gas: int) -> str:
         """`Gas::from_tgas(5)`, or `Gas::from_gas(1234)` when not a whole number of Tgas."""
         gas_type = self.sdk("Gas")
         if gas % TGAS == 0:
             return f"{gas_type}::from_tgas({gas // TGAS})"
         return f"{gas_type}::from_gas({gas})"
 
-    def deposit(self, deposit: int | str) -> str:
+    def _deposit(self, deposit: int | str) -> str:
         """`NearToken::from_near(2)`, `..from_millinear(5)`, `..from_yoctonear(deposit.0)`."""
         token = self.sdk("NearToken")
         if deposit == "attached":
@@ -328,6 +329,65 @@ class RustApi:
     def has_call_without_args(self, flow: ir.Flow) -> bool:
         """Whether any call of the flow takes no arguments (the file then defines `NO_ARGS`)."""
         return any(not call.args for step in flow.steps() for call in step.calls)
+
+    def constants(self, flow: ir.Flow) -> list[tuple[str, str, str]]:
+        """(name, type, value) of the named gas and deposit constants a flow's file declares:
+        one per distinct call gas (`GET_GREETING_GAS`), callback gas (`..._CALLBACK_GAS`) and
+        literal deposit (`ADD_MESSAGE_DEPOSIT`, `NO_DEPOSIT`)."""
+        found = [(name, kind, value) for (_, kind, value), name in self._constants(flow).items()]
+        return sorted(found, key=lambda constant: constant[1] != "Gas")  # gas first, then deposits
+
+    def call_gas(self, flow: ir.Flow, call: ir.Call) -> str:
+        """The constant holding a call's static gas."""
+        return self._constants(flow)[(call.method.name, "Gas", self._gas(call.gas))]
+
+    def callback_gas(self, flow: ir.Flow, callback: ir.Callback) -> str:
+        """The constant holding a callback's static gas."""
+        return self._constants(flow)[(callback.name, "Gas", self._gas(callback.gas))]
+
+    def call_deposit(self, flow: ir.Flow, call: ir.Call) -> str:
+        """A call's deposit: its constant, or the attached deposit it forwards."""
+        if call.deposit == "attached":
+            return self._deposit(call.deposit)
+        owner = call.method.name if call.deposit else ""
+        return self._constants(flow)[(owner, "NearToken", self._deposit(call.deposit))]
+
+    def _constants(self, flow: ir.Flow) -> dict[tuple[str, str, str], str]:
+        """(owner, type, value) -> constant name, in the order a reader meets them: calls of one
+        method with the same gas share a constant; another gas for it gets `_2`."""
+        names: dict[tuple[str, str, str], str] = {}
+
+        def add(owner: str, kind: str, value: str, base: str) -> None:
+            if (owner, kind, value) not in names:
+                taken, name, number = set(names.values()), base, 1
+                while name in taken:
+                    number += 1
+                    name = f"{base}_{number}"
+                names[(owner, kind, value)] = name
+
+        for step in flow.steps():
+            for call in step.calls:
+                method = call.method.name
+                upper = snake_case(method).upper()
+                add(method, "Gas", self._gas(call.gas), f"{upper}_GAS")
+                if call.deposit == 0:
+                    add("", "NearToken", self._deposit(0), "NO_DEPOSIT")
+                elif call.deposit != "attached":
+                    value = self._deposit(call.deposit)
+                    add(method, "NearToken", value, f"{upper}_DEPOSIT")
+            callback = step.callback.name
+            add(callback, "Gas", self._gas(step.callback.gas), f"{callback.upper()}_GAS")
+        return names
+
+    def has_critical_results(self) -> bool:
+        """Whether any callback reads a critical value (outcome.rs then defines `or_log`)."""
+        return any(
+            slot.critical and slot.type is not None
+            for flow in self.contract.flows
+            for step in flow.steps()
+            if step.kind != "fan_out"
+            for slot in step.callback.slots
+        )
 
     def has_unit_results(self) -> bool:
         """Whether any call returns nothing (outcome.rs then defines `succeeded`)."""

@@ -5,6 +5,13 @@ use crate::outcome::{outcome, Outcome};
 use crate::{Contract, ContractExt, PostedMessage};
 use near_sdk::{env, log, near, serde_json::json, Gas, NearToken, Promise};
 
+/// The static gas of each call and callback, and the deposits the calls attach.
+const GET_GREETING_GAS: Gas = Gas::from_tgas(10);
+const GET_NUM_GAS: Gas = Gas::from_tgas(10);
+const GET_MESSAGES_GAS: Gas = Gas::from_tgas(10);
+const MULTIPLE_CONTRACTS_CALLBACK_GAS: Gas = Gas::from_tgas(10);
+const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
+/// The arguments of a call to a method that takes none.
 const NO_ARGS: Vec<u8> = Vec::new();
 
 #[near]
@@ -18,24 +25,24 @@ impl Contract {
             .function_call(
                 "get_greeting".to_string(),
                 NO_ARGS,
-                NearToken::from_yoctonear(0),
-                Gas::from_tgas(10),
+                NO_DEPOSIT,
+                GET_GREETING_GAS,
             )
             .and(Promise::new(self.counter_account.clone()).function_call(
                 "get_num".to_string(),
                 NO_ARGS,
-                NearToken::from_yoctonear(0),
-                Gas::from_tgas(10),
+                NO_DEPOSIT,
+                GET_NUM_GAS,
             ))
             .and(Promise::new(self.guestbook_account.clone()).function_call(
                 "get_messages".to_string(),
                 args,
-                NearToken::from_yoctonear(0),
-                Gas::from_tgas(10),
+                NO_DEPOSIT,
+                GET_MESSAGES_GAS,
             ))
             .then(
                 Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(10))
+                    .with_static_gas(MULTIPLE_CONTRACTS_CALLBACK_GAS)
                     .multiple_contracts_callback(),
             )
     }

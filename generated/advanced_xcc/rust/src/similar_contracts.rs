@@ -5,6 +5,12 @@ use crate::outcome::{outcome, Outcome};
 use crate::{Contract, ContractExt};
 use near_sdk::{env, log, near, serde_json::json, Gas, NearToken, Promise};
 
+/// The static gas of each call and callback, and the deposits the calls attach.
+const SET_GREETING_GAS: Gas = Gas::from_tgas(10);
+const GET_GREETING_GAS: Gas = Gas::from_tgas(10);
+const SIMILAR_CONTRACTS_CALLBACK_GAS: Gas = Gas::from_tgas(10);
+const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
+/// The arguments of a call to a method that takes none.
 const NO_ARGS: Vec<u8> = Vec::new();
 
 #[near]
@@ -19,14 +25,14 @@ impl Contract {
                     .function_call(
                         "set_greeting".to_string(),
                         args,
-                        NearToken::from_yoctonear(0),
-                        Gas::from_tgas(10),
+                        NO_DEPOSIT,
+                        SET_GREETING_GAS,
                     )
                     .function_call(
                         "get_greeting".to_string(),
                         NO_ARGS,
-                        NearToken::from_yoctonear(0),
-                        Gas::from_tgas(10),
+                        NO_DEPOSIT,
+                        GET_GREETING_GAS,
                     )
             })
             .into_iter()
@@ -34,7 +40,7 @@ impl Contract {
             .expect("a fan_out has at least one item")
             .then(
                 Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(10))
+                    .with_static_gas(SIMILAR_CONTRACTS_CALLBACK_GAS)
                     .similar_contracts_callback(),
             )
     }

@@ -7,6 +7,13 @@ use near_sdk::{
     env, json_types::U128, log, near, require, serde_json::json, AccountId, Gas, NearToken, Promise,
 };
 
+/// The static gas of each call and callback, and the deposits the calls attach.
+const FT_TRANSFER_GAS: Gas = Gas::from_tgas(10);
+const PING_GAS: Gas = Gas::from_tgas(10);
+const BATCH_UNIT_CALLBACK_GAS: Gas = Gas::from_tgas(10);
+const FT_TRANSFER_DEPOSIT: NearToken = NearToken::from_near(1);
+const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
+/// The arguments of a call to a method that takes none.
 const NO_ARGS: Vec<u8> = Vec::new();
 
 #[near]
@@ -28,18 +35,13 @@ impl Contract {
             .function_call(
                 "ft_transfer".to_string(),
                 args,
-                NearToken::from_near(1),
-                Gas::from_tgas(10),
+                FT_TRANSFER_DEPOSIT,
+                FT_TRANSFER_GAS,
             )
-            .function_call(
-                "ping".to_string(),
-                NO_ARGS,
-                NearToken::from_yoctonear(0),
-                Gas::from_tgas(10),
-            )
+            .function_call("ping".to_string(), NO_ARGS, NO_DEPOSIT, PING_GAS)
             .then(
                 Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(10))
+                    .with_static_gas(BATCH_UNIT_CALLBACK_GAS)
                     .batch_unit_callback(caller, deposit),
             )
     }

@@ -8,6 +8,10 @@ use near_sdk::{
     GasWeight, NearToken, Promise,
 };
 
+/// The static gas of each call and callback, and the deposits the calls attach.
+const FT_TRANSFER_GAS: Gas = Gas::from_tgas(10);
+const BUY_CALLBACK_GAS: Gas = Gas::from_tgas(10);
+
 #[near]
 impl Contract {
     /// Pays for an order; rolls back and refunds if the token transfer fails.
@@ -39,12 +43,12 @@ impl Contract {
                 "ft_transfer".to_string(),
                 args,
                 NearToken::from_yoctonear(deposit.0),
-                Gas::from_tgas(10),
+                FT_TRANSFER_GAS,
                 GasWeight(2),
             )
             .then(
                 Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(10))
+                    .with_static_gas(BUY_CALLBACK_GAS)
                     .buy_callback(caller, deposit, amount, receiver, previous_last_note),
             )
     }

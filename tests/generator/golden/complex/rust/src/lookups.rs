@@ -5,6 +5,11 @@ use crate::outcome::{outcome, Outcome};
 use crate::{Contract, ContractExt};
 use near_sdk::{env, log, near, serde_json::json, AccountId, Gas, NearToken, Promise};
 
+/// The static gas of each call and callback, and the deposits the calls attach.
+const LOOKUP_GAS: Gas = Gas::from_tgas(10);
+const LOOKUPS_CALLBACK_GAS: Gas = Gas::from_tgas(10);
+const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
+
 #[near]
 impl Contract {
     /// Optional answers collected.
@@ -18,8 +23,8 @@ impl Contract {
                 Promise::new("registry.near".parse::<AccountId>().unwrap()).function_call(
                     "lookup".to_string(),
                     args,
-                    NearToken::from_yoctonear(0),
-                    Gas::from_tgas(10),
+                    NO_DEPOSIT,
+                    LOOKUP_GAS,
                 )
             })
             .into_iter()
@@ -27,7 +32,7 @@ impl Contract {
             .expect("a fan_out has at least one item")
             .then(
                 Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(10))
+                    .with_static_gas(LOOKUPS_CALLBACK_GAS)
                     .lookups_callback(),
             )
     }

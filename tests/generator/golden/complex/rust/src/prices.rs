@@ -7,6 +7,11 @@ use near_sdk::{
     env, json_types::U64, log, near, require, serde_json::json, Gas, NearToken, Promise,
 };
 
+/// The static gas of each call and callback, and the deposits the calls attach.
+const GET_PRICES_GAS: Gas = Gas::from_tgas(10);
+const PRICES_CALLBACK_GAS: Gas = Gas::from_tgas(10);
+const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
+
 #[near]
 impl Contract {
     /// Asks the oracle for prices of each asset; all must answer.
@@ -26,8 +31,8 @@ impl Contract {
                 Promise::new(self.oracle_account.clone()).function_call(
                     "get_prices".to_string(),
                     args,
-                    NearToken::from_yoctonear(0),
-                    Gas::from_tgas(10),
+                    NO_DEPOSIT,
+                    GET_PRICES_GAS,
                 )
             })
             .into_iter()
@@ -35,7 +40,7 @@ impl Contract {
             .expect("a fan_out has at least one item")
             .then(
                 Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(10))
+                    .with_static_gas(PRICES_CALLBACK_GAS)
                     .prices_callback(),
             )
     }

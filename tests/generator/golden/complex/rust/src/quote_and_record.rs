@@ -8,6 +8,16 @@ use near_sdk::{
     Promise, PromiseOrValue,
 };
 
+/// The static gas of each call and callback, and the deposits the calls attach.
+const GET_QUOTE_GAS: Gas = Gas::from_tgas(10);
+const GET_FLAG_GAS: Gas = Gas::from_tgas(10);
+const PING_GAS: Gas = Gas::from_tgas(10);
+const LOOKUP_GAS: Gas = Gas::from_tgas(10);
+const QUOTE_AND_RECORD_CALLBACK_GAS: Gas = Gas::from_tgas(40);
+const RECORD_GAS: Gas = Gas::from_tgas(7);
+const QUOTE_AND_RECORD_CALLBACK_2_GAS: Gas = Gas::from_tgas(10);
+const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
+/// The arguments of a call to a method that takes none.
 const NO_ARGS: Vec<u8> = Vec::new();
 
 #[near]
@@ -23,32 +33,32 @@ impl Contract {
             .function_call(
                 "get_quote".to_string(),
                 get_quote_args,
-                NearToken::from_yoctonear(0),
-                Gas::from_tgas(10),
+                NO_DEPOSIT,
+                GET_QUOTE_GAS,
             )
             .and(Promise::new(self.oracle_account.clone()).function_call(
                 "get_flag".to_string(),
                 NO_ARGS,
-                NearToken::from_yoctonear(0),
-                Gas::from_tgas(10),
+                NO_DEPOSIT,
+                GET_FLAG_GAS,
             ))
             .and(Promise::new(self.token_account.clone()).function_call(
                 "ping".to_string(),
                 NO_ARGS,
-                NearToken::from_yoctonear(0),
-                Gas::from_tgas(10),
+                NO_DEPOSIT,
+                PING_GAS,
             ))
             .and(
                 Promise::new("registry.near".parse::<AccountId>().unwrap()).function_call(
                     "lookup".to_string(),
                     lookup_args,
-                    NearToken::from_yoctonear(0),
-                    Gas::from_tgas(10),
+                    NO_DEPOSIT,
+                    LOOKUP_GAS,
                 ),
             )
             .then(
                 Self::ext(env::current_account_id())
-                    .with_static_gas(Gas::from_tgas(40))
+                    .with_static_gas(QUOTE_AND_RECORD_CALLBACK_GAS)
                     .quote_and_record_callback(caller, asset),
             )
     }
@@ -60,17 +70,7 @@ impl Contract {
         caller: AccountId,
         asset: String,
     ) -> PromiseOrValue<(Quote, bool, String)> {
-        let quote = match outcome::<Quote>(0) {
-            Outcome::Ok(value) => Some(value),
-            Outcome::Failed => {
-                log!("oracle.get_quote failed");
-                None
-            }
-            Outcome::Invalid => {
-                log!("oracle.get_quote returned an invalid response format");
-                None
-            }
-        };
+        let quote = outcome::<Quote>(0).or_log("oracle.get_quote");
         let flag = match outcome::<bool>(1) {
             Outcome::Ok(value) => value,
             Outcome::Failed => {
@@ -120,15 +120,10 @@ impl Contract {
             .into_bytes();
         PromiseOrValue::Promise(
             Promise::new("registry.near".parse::<AccountId>().unwrap())
-                .function_call(
-                    "record".to_string(),
-                    args,
-                    NearToken::from_yoctonear(0),
-                    Gas::from_tgas(7),
-                )
+                .function_call("record".to_string(), args, NO_DEPOSIT, RECORD_GAS)
                 .then(
                     Self::ext(env::current_account_id())
-                        .with_static_gas(Gas::from_tgas(10))
+                        .with_static_gas(QUOTE_AND_RECORD_CALLBACK_2_GAS)
                         .quote_and_record_callback_2(asset, flag, quote),
                 ),
         )
