@@ -76,7 +76,9 @@ class AbiResult(AbiModel):
 
 class AbiFunction(AbiModel):
     name: StrictStr
-    kind: Literal["view", "call"] | None = None
+    # The same order as spec/model.py's: typing caches equal Literals, so the first one imported
+    # decides the order pydantic's error message lists the values in.
+    kind: Literal["call", "view"] | None = None
     modifiers: list[StrictStr] = []
     doc: StrictStr | None = None
     # schema 0.3 and later: {serialization_type, args}; older ones: a list of arguments

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import REPO, SPECS
 from xccgen.errors import SpecError
-from xccgen.spec import load_contract, load_with_findings
+from xccgen.pipeline import load_contract, load_with_findings
 
 BASE = """\
 contract:

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from xccgen.errors import SpecError
-from xccgen.spec import load_contract
+from xccgen.pipeline import load_contract
 
 BASE = """\
 contract:

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from tests.conftest import REPO, SPECS
-from xccgen.graph import flow_graph, mermaid
-from xccgen.spec import load_contract
+from xccgen.analysis.graph import flow_graph, mermaid
+from xccgen.pipeline import load_contract
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)

@@ -9,7 +9,7 @@ import click
 from xccgen.abi import import_abi, merge_into, to_yaml
 from xccgen.abi_sources import read_abi
 from xccgen.errors import XccgenError
-from xccgen.spec import load_contract
+from xccgen.pipeline import load_contract
 from xccgen.spec.names import identifier_problem
 
 

@@ -8,9 +8,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from xccgen.analysis.gas import budget, flow_gas
 from xccgen.errors import SpecError, XccgenError
-from xccgen.spec import load_with_findings
-from xccgen.spec.resolve import flow_gas, gas_budget
+from xccgen.pipeline import load_with_findings
 from xccgen.units import format_gas
 
 
@@ -61,7 +61,7 @@ def budget_table(flow) -> Table:
     table = Table(title=f"gas budget of {flow.name}", title_justify="left")
     table.add_column("part")
     table.add_column("static gas + receipt fees", justify="right")
-    for label, gas in gas_budget(flow):
-        table.add_row(label, format_gas(gas))
+    for row in budget(flow):
+        table.add_row("  ↳ " * row.depth + row.label, format_gas(row.gas))
     table.add_row("[bold]total prepaid[/bold]", f"[bold]{format_gas(flow_gas(flow))}[/bold]")
     return table

@@ -8,8 +8,8 @@ import click
 
 from xccgen.errors import SpecError, XccgenError
 from xccgen.generate import diff, generate, write
+from xccgen.pipeline import load_contract
 from xccgen.render import TARGETS
-from xccgen.spec import load_contract
 
 SPECS = click.argument(
     "specs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from xccgen.analysis.graph import dot, mermaid
 from xccgen.errors import XccgenError
-from xccgen.graph import dot, mermaid
-from xccgen.spec import load_contract
+from xccgen.pipeline import load_contract
 from xccgen.spec.names import did_you_mean
 from xccgen.toolchain.graph import GRAPHVIZ
 

@@ -11,12 +11,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from xccgen.analysis.gas import flow_gas
 from xccgen.build import TARGETS, build_contract, build_fixture
 from xccgen.errors import XccgenError
 from xccgen.generate import generate_for_build
+from xccgen.pipeline import load_contract
 from xccgen.scenarios import Result, load_scenarios, run
-from xccgen.spec import load_contract
-from xccgen.spec.resolve import flow_gas
 
 
 @click.command("test")

@@ -9,12 +9,12 @@ from pathlib import Path
 import jinja2
 
 from xccgen import ir
+from xccgen.analysis.gas import GasRow, budget, flow_gas
+from xccgen.analysis.graph import mermaid
 from xccgen.errors import XccgenError
-from xccgen.graph import mermaid
 from xccgen.paths import templates_dir
 from xccgen.render import rust, ts
 from xccgen.render.formatting import PRETTIER_VERSION, RUSTFMT_VERSION, format_project
-from xccgen.spec.resolve import flow_gas, gas_budget
 from xccgen.units import format_gas
 
 TARGETS = ("rust", "ts")
@@ -69,9 +69,10 @@ class DocApi:
         """The flow's Mermaid diagram, as `xccgen graph` draws it."""
         return mermaid(flow)
 
-    def gas_rows(self, flow: ir.Flow) -> list[tuple[str, int]]:
-        """(label, gas) of everything the flow's transaction pays, nested rows indented."""
-        return gas_budget(flow)
+    def gas_rows(self, flow: ir.Flow) -> list[GasRow]:
+        """Each part of what the flow's transaction prepays: `.label`, `.gas`, and `.depth`
+        (> 0: a step a callback schedules, paid out of that callback's gas)."""
+        return budget(flow)
 
     def total_gas(self, flow: ir.Flow) -> int:
         return flow_gas(flow)

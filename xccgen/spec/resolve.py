@@ -27,7 +27,6 @@ from xccgen.units import MAX_GAS, parse_deposit, parse_gas
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 TYPE_TOKEN = re.compile(r"^(Vec<(?P<vec>.+)>|Option<(?P<opt>.+)>|(?P<opt2>.+)\?|(?P<name>\w+))$")
-FLOW_BASE_GAS = 5 * 10**12  # the flow method itself: argument parsing, state writes, scheduling
 
 
 class Problems(Exception):
@@ -961,54 +960,6 @@ def literal_problem(value: Any, type_: ir.Type, structs: dict[str, ir.Struct]) -
             if problem:
                 return problem
     return None
-
-
-RECEIPT_GAS = 3 * 10**12  # an estimate of the fees each receipt pays beyond its prepaid gas
-CALLBACK_BASE_GAS = 5 * 10**12  # a callback's own work: reading results, logging, state writes
-
-
-def step_rows(step: ir.Step, depth: int = 0) -> list[tuple[str, int]]:
-    """(label, gas) for one step's calls and its callback; a callback that schedules a further
-    step pays for it out of its own gas, so those rows are nested under it."""
-    copies = len(step.fan_out.over) if step.fan_out else 1
-    receipts = 1 if step.kind == "batch" else len(step.calls)
-    label = " + ".join(f"{c.external.name}.{c.method.name}" for c in step.calls)
-    if copies > 1:
-        label += f" (×{copies})"
-    indent = "  ↳ " * depth
-    callback = step.callback
-    rows = [
-        (indent + label, (sum(c.gas for c in step.calls) + receipts * RECEIPT_GAS) * copies),
-        (indent + callback.name, callback.gas + RECEIPT_GAS),
-    ]
-    if callback.success.next is not None:
-        rows += step_rows(callback.success.next, depth + 1)
-    return rows
-
-
-def gas_budget(flow: ir.Flow) -> list[tuple[str, int]]:
-    """(label, gas) for everything the flow's transaction pays; nested rows are included in the
-    gas of the callback above them and are not added again."""
-    return [(flow.name, FLOW_BASE_GAS)] + step_rows(flow.step)
-
-
-def flow_gas(flow: ir.Flow) -> int:
-    return sum(gas for label, gas in gas_budget(flow) if not label.startswith("  ↳"))
-
-
-def callback_shortfalls(flow: ir.Flow) -> list[tuple[ir.Callback, int]]:
-    """Callbacks whose static gas cannot pay for the step they schedule: (callback, needed)."""
-    out = []
-    for step in flow.steps():
-        nxt = step.callback.success.next
-        if nxt is None:
-            continue
-        needed = CALLBACK_BASE_GAS + sum(
-            gas for label, gas in step_rows(nxt) if not label.startswith("  ↳")
-        )
-        if step.callback.gas < needed:
-            out.append((step.callback, needed))
-    return out
 
 
 def resolve(spec: m.Spec, source: Source, spec_name: str) -> ir.Contract:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from xccgen import ir
+from xccgen.analysis.gas import budget, callback_shortfalls, flow_gas
 from xccgen.errors import SpecError
-from xccgen.spec.resolve import callback_shortfalls, flow_gas, gas_budget
 from xccgen.spec.source import Source, format_path
 from xccgen.units import MAX_GAS, format_gas
 
@@ -120,7 +120,7 @@ def _gas(flow: ir.Flow) -> list[Finding]:
     out = []
     total = flow_gas(flow)
     if total > MAX_GAS:
-        rows = ", ".join(f"{label.strip()} {format_gas(gas)}" for label, gas in gas_budget(flow))
+        rows = ", ".join(f"{row.label} {format_gas(row.gas)}" for row in budget(flow))
         out.append(
             Finding(
                 "XCC103",
