@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from xccgen.generate import generate
+from xccgen.output import generate
 
 HEADER = """\
 contract:

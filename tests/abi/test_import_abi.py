@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.mutation import mutants
-from xccgen.abi import import_abi, to_yaml
-from xccgen.abi_sources import read_abi
 from xccgen.build import build_contract, fixture_project
 from xccgen.build.ts import stage_project
+from xccgen.importers.abi import import_abi, to_yaml
+from xccgen.importers.sources import read_abi
 from xccgen.paths import cache_dir
 from xccgen.toolchain import ts
 from xccgen.toolchain.abi import cargo_near

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, SPECS
-from xccgen.generate import generate, write
+from xccgen.output import generate, write
 from xccgen.paths import cache_dir
 
 # Specs made for testing the generator itself: hostile strings, and every branch it has.

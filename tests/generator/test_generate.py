@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import REPO, SPECS
 from xccgen.convert import to_python
-from xccgen.generate import generate
+from xccgen.output import generate
 from xccgen.spec.loader import load
 
 HOSTILE = REPO / "tests" / "generator" / "specs" / "hostile.yaml"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from xccgen.generate import generate
+from xccgen.output import generate
 
 GENERATOR = REPO / "tests" / "generator"
 GOLDEN = GENERATOR / "golden"

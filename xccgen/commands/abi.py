@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from xccgen.abi import import_abi, merge_into, to_yaml
-from xccgen.abi_sources import read_abi
 from xccgen.errors import XccgenError
+from xccgen.importers.abi import import_abi, merge_into, to_yaml
+from xccgen.importers.sources import read_abi
 from xccgen.pipeline import load_contract
 from xccgen.spec.names import identifier_problem
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from xccgen.errors import SpecError, XccgenError
-from xccgen.generate import diff, generate, write
+from xccgen.output import diff, generate, write
 from xccgen.pipeline import load_contract
 from xccgen.render import TARGETS
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from xccgen.analysis.gas import flow_gas
 from xccgen.build import TARGETS, build_contract, build_fixture
 from xccgen.errors import XccgenError
-from xccgen.generate import generate_for_build
+from xccgen.output import generate_for_build
 from xccgen.pipeline import load_contract
 from xccgen.scenarios import Result, load_scenarios, run
 

@@ -15,9 +15,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from xccgen.abi import Abi, parse_abi
 from xccgen.build.ts import ENTRY, output_tail, stage_project
 from xccgen.errors import XccgenError
+from xccgen.importers.abi import Abi, parse_abi
 from xccgen.paths import cache_dir
 
 Progress = Callable[[str], None]
