@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xccgen.errors import BuildError, ToolchainMissing
-from xccgen.paths import cache_dir, crates_dir
+from xccgen.errors import BuildError
+from xccgen.toolchain.host_crate import HostCrate
 
 CRATE = "wasmkit"
 BINARY_NAME = "xccgen-wasm"
+WASMKIT = HostCrate(CRATE, BINARY_NAME, "the wasm checker")
 
 
 @dataclass(frozen=True)
@@ -32,65 +31,18 @@ class CheckReport:
     size: int = 0
 
 
-def crate_dir() -> Path:
-    return crates_dir() / CRATE
-
-
-def target_dir() -> Path:
-    return cache_dir() / "target" / CRATE
-
-
 def binary_path() -> Path:
-    return target_dir() / "release" / BINARY_NAME
-
-
-def host_cargo() -> str | None:
-    """The host toolchain's cargo: rustup's first (it has no wasm target, none is needed)."""
-    rustup_cargo = Path.home() / ".cargo" / "bin" / "cargo"
-    return str(rustup_cargo) if rustup_cargo.is_file() else shutil.which("cargo")
-
-
-def _sources() -> list[Path]:
-    crate = crate_dir()
-    return [crate / "Cargo.toml", crate / "Cargo.lock", *sorted((crate / "src").rglob("*.rs"))]
+    return WASMKIT.binary_path
 
 
 def is_built() -> bool:
     """The binary exists and is newer than every source file of the crate."""
-    binary = binary_path()
-    if not binary.is_file():
-        return False
-    built = binary.stat().st_mtime
-    return all(not p.exists() or p.stat().st_mtime <= built for p in _sources())
+    return WASMKIT.is_built()
 
 
 def ensure_built(progress=None) -> Path:
     """Build xccgen-wasm with the host cargo if it is missing or older than its sources."""
-    if is_built():
-        return binary_path()
-    cargo = host_cargo()
-    if cargo is None:
-        raise ToolchainMissing(
-            "cargo is missing (needed to build the xccgen-wasm checker): install Rust with "
-            "rustup (https://rustup.rs) or `apt-get install -y cargo`"
-        )
-    say = progress or (lambda msg: print(msg, file=sys.stderr))
-    say(f"building {BINARY_NAME} (crates/{CRATE}) with {cargo}")
-    cmd = [
-        cargo,
-        "build",
-        "--release",
-        "--locked",
-        "--manifest-path",
-        str(crate_dir() / "Cargo.toml"),
-    ]
-    env = {**os.environ, "CARGO_TARGET_DIR": str(target_dir())}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-30:])
-        raise BuildError(f"building {BINARY_NAME} failed:\n{tail}")
-    binary_path().touch()  # cargo keeps the old mtime when nothing changed
-    return binary_path()
+    return WASMKIT.ensure_built(progress)
 
 
 def _run(args: list[str]) -> subprocess.CompletedProcess:

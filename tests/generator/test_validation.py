@@ -116,6 +116,15 @@ CASES = {
         "then: {collect: string, return: results}}",
         "flows.f.fan_out.as: the fan_out item 'word' is not used in any call",
     ),
+    "control character in a log line": (
+        r'f: {log: "a\0b", call: {call: hello.get_greeting}}',
+        "flows.f.log: a log line may not contain the character U+0000 (a control character, "
+        "DEL or line separator); newline, tab and carriage return are fine",
+    ),
+    "line separator in text with placeholders": (
+        r'f: {call: {call: hello.set_greeting, args: {greeting: "{caller}\u2028"}}}',
+        "flows.f.call.args.greeting: text with placeholders may not contain the character U+2028",
+    ),
     "duplicate flow key": (
         "f: {call: {call: hello.get_greeting}}\nf: {call: {call: hello.get_greeting}}",
         'found duplicate key "f"',

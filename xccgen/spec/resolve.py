@@ -363,7 +363,7 @@ class Resolver:
             scope.add(ir.Ref("deposit", ir.U128, "deposit"))
         for field_ in self.state.values():
             scope.add(ir.Ref(field_.name, field_.type, "state"), weak=True)
-        log = self.template(path + ("log",), flow.log, scope) if flow.log else None
+        log = self.template(path + ("log",), flow.log, scope, log=True) if flow.log else None
         updates = [self.resolve_update(path, fname, u, scope) for fname, u in flow.update.items()]
         context = FlowContext(name, flow.payable, tuple(updates), flow.rollback == "auto")
         step = self.resolve_step(path, flow, scope, context, index=1)
@@ -530,7 +530,7 @@ class Resolver:
                 else ir.Lit(None, ir.STRING)
             )
             log = (
-                self.template(path + ("on_failure", "log"), call.on_failure.log, scope)
+                self.template(path + ("on_failure", "log"), call.on_failure.log, scope, log=True)
                 if call.on_failure.log
                 else None
             )
@@ -683,7 +683,7 @@ class Resolver:
             )
             returns = expr_type(success_value)
         success_log = (
-            self.template(path + ("on_success", "log"), success_spec.log, inner)
+            self.template(path + ("on_success", "log"), success_spec.log, inner, log=True)
             if success_spec.log
             else None
         )
@@ -707,11 +707,11 @@ class Resolver:
                 f"on_failure needs `return: <{returns.spec}>`: the flow returns a value on success",
             )
         failure_log = (
-            self.template(path + ("on_failure", "log"), failure_spec.log, inner)
+            self.template(path + ("on_failure", "log"), failure_spec.log, inner, log=True)
             if failure_spec.log
             else None
         )
-        log = self.template(path + ("log",), then.log, inner) if then.log else None
+        log = self.template(path + ("log",), then.log, inner, log=True) if then.log else None
         return ir.Callback(
             name=name,
             gas=self.callback_gas(path + ("gas",), then.gas),
@@ -787,7 +787,8 @@ class Resolver:
             )
         return ref
 
-    def template(self, path, text: str, scope: Scope) -> ir.Interp:
+    def template(self, path, text: str, scope: Scope, log: bool = False) -> ir.Interp:
+        """Text with `{name}` placeholders; `log` for a log line."""
         parts: list[str | ir.Ref] = []
         pos = 0
         for match in PLACEHOLDER.finditer(text):
@@ -805,6 +806,16 @@ class Resolver:
                 merged[-1] += part
             elif part != "":
                 merged.append(part)
+        # Log lines and text that interpolates values become format strings in Rust.
+        if log or any(not isinstance(part, str) for part in merged):
+            unwritable = next((ch for ch in text if needs_unicode_escape(ch)), None)
+            if unwritable is not None:
+                what = "a log line" if log else "text with placeholders"
+                raise self.abort(
+                    path,
+                    f"{what} may not contain the character U+{ord(unwritable):04X} (a control "
+                    "character, DEL or line separator); newline, tab and carriage return are fine",
+                )
         return ir.Interp(tuple(merged))
 
     # ------------------------------------------------------------------------- context, gas
@@ -891,6 +902,14 @@ class FlowContext:
         self.payable = payable
         self.updates = updates
         self.rollback = rollback
+
+
+def needs_unicode_escape(ch: str) -> bool:
+    """Control characters other than newline, tab and carriage return, DEL and the line
+    separators U+2028/U+2029: generated Rust spells them `\\u{..}`, which a format string (a log
+    line, or text with placeholders) reads as a placeholder."""
+    code = ord(ch)
+    return ch not in "\n\t\r" and (code < 0x20 or code == 0x7F or 0x2028 <= code <= 0x2029)
 
 
 def expr_type(expr: ir.Expr | None) -> ir.Type | None:

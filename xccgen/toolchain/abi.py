@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xccgen.paths import cache_dir
 from xccgen.toolchain.base import Piece, Progress, apt_install, run_install
-from xccgen.toolchain.sandbox import host_cargo
+from xccgen.toolchain.host_crate import host_cargo
 
 CARGO_NEAR_VERSION = "0.22.0"
 # What cargo-near's -sys crates look for (openssl, and pkg-config to find it).
@@ -43,7 +43,7 @@ def _install_cargo_near(progress: Progress) -> None:
     # An unoptimised build without debug info: `cargo near abi` only drives cargo, so speed of
     # the tool itself does not matter, and this builds in about 60% of the release build's time.
     env = {**os.environ, "CARGO_PROFILE_DEV_DEBUG": "0"}
-    command = [host_cargo(), "install", "cargo-near", "--version", CARGO_NEAR_VERSION]
+    command = [host_cargo() or "cargo", "install", "cargo-near", "--version", CARGO_NEAR_VERSION]
     command += ["--locked", "--no-default-features", "--debug", "--root", str(_install_root())]
     run_install(command, progress, env=env)
 
