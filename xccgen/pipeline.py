@@ -7,8 +7,8 @@ from pathlib import Path
 
 from xccgen import ir
 from xccgen.analysis.checks import Finding, check, enforce
+from xccgen.ir.resolve import resolve
 from xccgen.spec.loader import load
-from xccgen.spec.resolve import resolve
 from xccgen.spec.source import Source
 
 

@@ -1,7 +1,7 @@
 """The spec as users write it (YAML or the Python DSL): strict pydantic models, no semantics yet.
 
 Field names here are the YAML keys. Cross references (externals, methods, types, names used in
-templates) are checked later by `xccgen.spec.resolve`, which turns this model into the IR.
+templates) are checked later by `xccgen.ir.resolve`, which turns this model into the IR.
 """
 
 from __future__ import annotations

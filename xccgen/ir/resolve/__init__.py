@@ -1,0 +1,209 @@
+"""Spec model -> IR: resolve every reference, type-check every literal, collect every problem.
+
+Problems are collected rather than raised one at a time, so a user sees all of them in one run,
+each as `file:line path: message`. The resolver is one object whose parts live by job beside this
+file: types.py, values.py, flows.py and context.py (what callbacks carry).
+"""
+
+from __future__ import annotations
+
+import re
+
+from xccgen import ir
+from xccgen.errors import SpecError
+from xccgen.ir.resolve.base import Problems
+from xccgen.ir.resolve.context import CallbackContext
+from xccgen.ir.resolve.flows import FlowResolver
+from xccgen.ir.resolve.types import TypeResolver
+from xccgen.ir.resolve.values import ValueResolver
+from xccgen.spec import model as m
+from xccgen.spec.names import account_id_problem, did_you_mean
+from xccgen.spec.source import Source
+from xccgen.units import parse_deposit, parse_gas
+
+__all__ = ["Resolver", "resolve"]
+
+
+class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
+    def resolve(self, spec_name: str) -> ir.Contract:
+        spec = self.spec
+        contract = spec.contract
+        if not re.match(r"^[a-z][a-z0-9_]*$", contract.name):
+            self.fail(("contract", "name"), f"contract name {contract.name!r} must be snake_case")
+        for name, fields in spec.types.items():
+            self.declare_struct(name, fields)
+        for name, fields in spec.types.items():
+            self.resolve_struct(name, fields)
+        self.resolve_recursion()
+        for name, field_spec in contract.state.items():
+            self.resolve_state_field(name, field_spec)
+        init = self.resolve_init(contract.init)
+        for name, external in spec.externals.items():
+            self.resolve_external(name, external)
+        self.defaults = self.resolve_defaults(spec.defaults)
+        flows = []
+        method_names = {init.name: ("contract", "init")} if init else {}
+        for field_name, f in self.state.items():
+            if f.view:
+                method_names[f"get_{field_name}"] = ("contract", "state", field_name)
+        for name, flow in spec.flows.items():
+            try:
+                resolved = self.resolve_flow(name, flow)
+            except Problems:
+                continue
+            if resolved.lock and resolved.lock_field in self.state:
+                self.fail(
+                    ("flows", name, "lock"),
+                    f"`lock: true` keeps its flag in a field {resolved.lock_field!r}, "
+                    "which the state already has; rename that field",
+                )
+            methods = [resolved.name] + [s.callback.name for s in resolved.steps()]
+            methods += [f"is_{resolved.lock_field}"] if resolved.lock else []
+            for method in methods:
+                if method in method_names:
+                    self.fail(
+                        ("flows", name),
+                        f"method name {method!r} is already used at "
+                        f"{'.'.join(map(str, method_names[method]))}",
+                    )
+                method_names[method] = ("flows", name)
+            flows.append(resolved)
+        for field_name in self.state:
+            if field_name in method_names:  # a TypeScript class cannot have both
+                self.fail(
+                    ("contract", "state", field_name),
+                    f"state field {field_name!r} has the name of a method; rename one of them",
+                )
+        if not spec.flows:
+            self.fail(("flows",), "a contract needs at least one flow")
+        if self.problems:
+            raise SpecError(self.problems)
+        return ir.Contract(
+            name=contract.name,
+            spec_name=spec_name,
+            description=contract.description,
+            state=tuple(self.state.values()),
+            init=init,
+            structs=tuple(self.structs.values()),
+            externals=tuple(self.externals.values()),
+            flows=tuple(flows),
+            scenarios=tuple(spec.scenarios),
+        )
+
+    def resolve_state_field(self, name: str, field_spec: m.StateField) -> None:
+        path = ("contract", "state", name)
+        if not self.check_identifier(path, name, "state field"):
+            return
+        try:
+            type_ = self.parse_type(path + ("type",), field_spec.type)
+            default = None
+            if field_spec.default is not None:
+                default = self.check_literal(path + ("default",), field_spec.default, type_)
+            elif type_.name == "Option":
+                default = ir.Lit(None, type_)
+        except Problems:
+            return
+        self.state[name] = ir.StateField(
+            name, type_, default, field_spec.description, field_spec.view
+        )
+
+    def resolve_init(self, init: m.Init | None) -> ir.Init | None:
+        if init is None:
+            missing = [f.name for f in self.state.values() if f.default is None]
+            if missing:
+                self.fail(
+                    ("contract", "state", missing[0]),
+                    "has no default, so the contract needs `init:` with it among its params",
+                )
+            return None
+        path = ("contract", "init")
+        self.check_identifier(path + ("name",), init.name, "init method")
+        params = []
+        for index, param in enumerate(init.params):
+            if param not in self.state:
+                self.fail(
+                    path + ("params", index),
+                    f"init param {param!r} is not a state field{did_you_mean(param, self.state)}",
+                )
+            else:
+                params.append(self.state[param])
+        if len(set(init.params)) != len(init.params):
+            self.fail(path + ("params",), "init params must not repeat")
+        for f in self.state.values():
+            if f.default is None and f.name not in init.params:
+                self.fail(
+                    ("contract", "state", f.name),
+                    f"state field {f.name!r} has no default and is not an init param",
+                )
+        return ir.Init(init.name, init.private, tuple(params))
+
+    def resolve_external(self, name: str, external: m.External) -> None:
+        path = ("externals", name)
+        if not self.check_identifier(path, name, "external"):
+            return
+        account: ir.StateField | str
+        if external.account.startswith("state."):
+            field_name = external.account[len("state.") :]
+            field_ = self.state.get(field_name)
+            if field_ is None:
+                self.fail(
+                    path + ("account",),
+                    f"no state field {field_name!r}{did_you_mean(field_name, self.state)}",
+                )
+                return
+            if field_.type != ir.ACCOUNT_ID:
+                self.fail(path + ("account",), f"state field {field_name!r} must be AccountId")
+                return
+            account = field_
+        else:
+            problem = account_id_problem(external.account)
+            if problem:
+                self.fail(path + ("account",), problem + " (or write `state.<field>`)")
+                return
+            account = external.account
+        methods = {}
+        if not external.methods:
+            self.fail(path + ("methods",), "an external needs at least one method")
+        for method_name, method in external.methods.items():
+            method = method or m.Method()
+            mpath = path + ("methods", method_name)
+            if not re.match(r"^[a-z_][a-z0-9_]*$", method_name):
+                self.fail(mpath, f"method {method_name!r} is not a valid NEAR method name")
+                continue
+            try:
+                args = tuple(
+                    (arg, self.parse_type(mpath + ("args", arg), t))
+                    for arg, t in method.args.items()
+                )
+                returns = (
+                    self.parse_type(mpath + ("returns",), method.returns)
+                    if method.returns
+                    else None
+                )
+            except Problems:
+                continue
+            for arg, _ in args:
+                self.check_wire_name(mpath + ("args", arg), arg, "argument")
+            view = method.kind == "view" if method.kind else (returns is not None)
+            if view and method.payable:
+                self.fail(mpath, "a view method cannot be payable; set `kind: call`")
+            methods[method_name] = ir.Method(method_name, args, returns, view, method.payable)
+        self.externals[name] = ir.External(name, account, methods, external.description)
+
+    def resolve_defaults(self, defaults: m.Defaults) -> dict[str, int]:
+        out = {}
+        for key, parse in (
+            ("gas", parse_gas),
+            ("deposit", parse_deposit),
+            ("callback_gas", parse_gas),
+        ):
+            try:
+                out[key] = parse(getattr(defaults, key))
+            except ValueError as exc:
+                self.fail(("defaults", key), str(exc))
+                out[key] = 0
+        return out
+
+
+def resolve(spec: m.Spec, source: Source, spec_name: str) -> ir.Contract:
+    return Resolver(spec, source).resolve(spec_name)

@@ -1,0 +1,67 @@
+"""Callback context: what a flow carries into each of its callbacks' arguments (the caller,
+the deposit, previous values for rollback, the params later steps use)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from xccgen import ir
+from xccgen.ir.resolve.base import ResolverBase
+
+
+class CallbackContext(ResolverBase):
+    def carry_context(self, step: ir.Step, context: FlowContext) -> ir.Step:
+        """Give each callback (last first) what it needs from the flow and from earlier steps."""
+        callback = step.callback
+        nxt = callback.success.next
+        needed: dict[str, ir.Ref] = {}
+        if nxt is not None:
+            nxt = self.carry_context(nxt, context)
+            own = {s.bind for s in callback.slots} | {"results"}
+            for ref in nxt.callback.params:
+                if ref.name not in own:
+                    needed[ref.name] = ref
+            for call in nxt.calls:
+                for _, expr in call.args:
+                    for ref in ir.refs_in(expr):
+                        if ref.source not in ("result", "state", "item"):
+                            needed[ref.name] = ref
+        exprs = [
+            callback.log,
+            callback.success.log,
+            callback.success.value,
+            callback.failure.log,
+            callback.failure.value,
+        ]
+        exprs += [s.fallback.log for s in callback.slots if s.fallback]
+        for expr in exprs:
+            for ref in ir.refs_in(expr):
+                if ref.source in ("param", "caller", "deposit", "previous") or (
+                    ref.source == "result"
+                    and ref.name not in {s.bind for s in callback.slots} | {"results"}
+                ):
+                    needed[ref.name] = ref
+        if context.payable:
+            needed["caller"] = ir.Ref("caller", ir.ACCOUNT_ID, "caller")
+            needed["deposit"] = ir.Ref("deposit", ir.U128, "deposit")
+        if context.rollback:
+            for update in context.updates:
+                if update.op == "set":
+                    name = f"previous_{update.field.name}"
+                    needed[name] = ir.Ref(name, update.field.type, "previous")
+                else:
+                    for ref in ir.refs_in(update.value):
+                        if ref.source != "state":
+                            needed[ref.name] = ref
+        order = {"caller": 0, "deposit": 1, "param": 2, "previous": 3, "result": 4}
+        params = tuple(sorted(needed.values(), key=lambda r: (order.get(r.source, 5), r.name)))
+        success = replace(callback.success, next=nxt)
+        return replace(step, callback=replace(callback, params=params, success=success))
+
+
+class FlowContext:
+    def __init__(self, flow: str, payable: bool, updates: tuple[ir.Update, ...], rollback: bool):
+        self.flow = flow
+        self.payable = payable
+        self.updates = updates
+        self.rollback = rollback
