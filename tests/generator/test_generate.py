@@ -121,7 +121,12 @@ def test_hostile_strings_are_escaped(tmp_path):
     (output,) = generate([HOSTILE], tmp_path, ("rust",))
     source = next(t for p, t in output.files.items() if p.name == "tricky.rs")
     assert r'"a \"b\" \\c\nd */ ${e} {f} {} `g` \u{2028}"' in source
-    assert r'log!("start \"quoted\" \\ back */ ${{not}} {{literal}} {{}}");' in source
+    # Braces are doubled before escaping, so `\u{..}` escapes keep theirs; bidi controls are
+    # escaped too (rustc denies them raw).
+    assert (
+        r'log!("start \"quoted\" \\ back */ ${{not}} {{literal}} {{}} '
+        r'\u{0} \u{1} \u{7f} \u{2028} \u{202e} end");'
+    ) in source
 
 
 def test_init_writes_a_spec_that_validates(tmp_path, cli, monkeypatch):

@@ -52,7 +52,7 @@ def init_command(name: str, output: Path | None) -> None:
     Example:
       xccgen init greeter && xccgen generate greeter.yaml
     """
-    if not SNAKE.match(name):
+    if not SNAKE.fullmatch(name):
         raise XccgenError(f"contract name {name!r} must be snake_case, e.g. my_contract")
     path = output or Path(f"{name}.yaml")
     if path.exists():

@@ -307,7 +307,7 @@ class SchemaMapper:
                 return self._map(definition)
             finally:
                 self._aliases.discard(name)
-        if not PASCAL.match(name):
+        if not PASCAL.fullmatch(name):
             raise Unmappable(f"type name {name!r} is not PascalCase")
         if name not in self.types:
             self.types[name] = {}  # declared first, so recursive references resolve

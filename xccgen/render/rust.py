@@ -12,7 +12,7 @@ import json
 
 from xccgen import ir
 from xccgen.render import samples
-from xccgen.render.strings import quote
+from xccgen.render.strings import needs_unicode_escape, quote
 from xccgen.spec.names import rust_field_name, snake_case
 
 RUST_SCALARS = {
@@ -145,24 +145,27 @@ class RustApi:
         return rust_str(text)
 
     def fmt_str(self, text: str) -> str:
-        """A `format!`/`log!` template of fixed text: `{` and `}` doubled."""
-        return rust_str(text).replace("{", "{{").replace("}", "}}")
+        """A `format!`/`log!` template of fixed text: `{` and `}` doubled (before escaping, so an
+        escape such as `\\u{7f}` keeps its own braces)."""
+        return rust_str(text.replace("{", "{{").replace("}", "}}"))
 
     def field(self, name: str) -> str:
         """The Rust field of JSON key `name`: `some_field`, `r#type`."""
         return rust_field_name(name)
 
     def toml(self, text: str) -> str:
-        """A TOML string."""
-        return json.dumps(text, ensure_ascii=False)
+        """A TOML basic string (control characters and DEL as `\\uXXXX`, which TOML requires)."""
+        return quote(text, lambda code: f"\\u{code:04X}")
 
     def json(self, value) -> str:
         """A spec's JSON literal in `json!` syntax, keys and order as given."""
         return json_lit(value)
 
     def comment(self, text: str | None) -> str:
-        """Text for a `//` comment: newlines and runs of spaces become single spaces."""
-        return " ".join((text or "").split())
+        """Text for a `//` comment: newlines and runs of spaces become single spaces, and the
+        characters a literal would escape are named (`U+202E`): rustc denies bidi controls."""
+        line = " ".join((text or "").split())
+        return "".join(f"U+{ord(c):04X}" if needs_unicode_escape(ord(c)) else c for c in line)
 
     def _gas(self, gas: int) -> str:
         """`Gas::from_tgas(5)`, or `Gas::from_gas(1234)` when not a whole number of Tgas."""

@@ -8,8 +8,9 @@ SIMPLE_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t
 
 
 def needs_unicode_escape(code: int) -> bool:
-    """Control characters, DEL and the JS line terminators U+2028/U+2029."""
-    return code < 0x20 or code == 0x7F or 0x2028 <= code <= 0x2029
+    """Control characters, DEL, the JS line terminators U+2028/U+2029, and the bidirectional
+    controls (U+202A-U+202E, U+2066-U+2069) that rustc denies in literals and comments."""
+    return code < 0x20 or code == 0x7F or 0x2028 <= code <= 0x202E or 0x2066 <= code <= 0x2069
 
 
 def quote(

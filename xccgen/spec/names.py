@@ -93,7 +93,7 @@ SDK_TYPES = {
 
 def identifier_problem(name: str, what: str, *, allow_generated: bool = False) -> str | None:
     """Why `name` cannot be a method, field, parameter or result name, or None if it can."""
-    if not SNAKE.match(name):
+    if not SNAKE.fullmatch(name):
         return f"{what} {name!r} must be snake_case: a lowercase letter, then a-z, 0-9 or _"
     if name in RUST_KEYWORDS or name in TS_RESERVED:
         return f"{what} {name!r} is a reserved word in Rust or TypeScript; choose another name"
@@ -112,7 +112,7 @@ def wire_name_problem(name: str, what: str) -> str | None:
     the generated code uses are all fine, since the generated code spells them as string keys
     (and Rust fields as their snake_case, with a serde rename where the two differ).
     """
-    if not WIRE_NAME.match(name):
+    if not WIRE_NAME.fullmatch(name):
         return (
             f"{what} {name!r} must be a JSON key of letters, digits and _ that does not start "
             "with a digit"
@@ -138,7 +138,7 @@ def rust_field_name(name: str) -> str:
 
 
 def type_name_problem(name: str) -> str | None:
-    if not PASCAL.match(name):
+    if not PASCAL.fullmatch(name):
         return f"type name {name!r} must be PascalCase: an uppercase letter, then letters or digits"
     if name in SDK_TYPES:
         return f"type name {name!r} clashes with a Rust, TypeScript or NEAR SDK type"
@@ -146,7 +146,7 @@ def type_name_problem(name: str) -> str | None:
 
 
 def account_id_problem(value: str) -> str | None:
-    if not (2 <= len(value) <= 64) or not ACCOUNT_ID.match(value):
+    if not (2 <= len(value) <= 64) or not ACCOUNT_ID.fullmatch(value):
         return (
             f"{value!r} is not a valid NEAR account id (2-64 characters: lowercase letters, digits,"
             " and `.`, `-` or `_` between them)"

@@ -16,7 +16,9 @@ def format_path(path: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + part
+            # A key that is not plain text (a newline, a quote) is shown as Python writes it.
+            text = part if part.isprintable() and '"' not in part else repr(part)
+            out += ("." if out else "") + text
     return out or "(top level)"
 
 

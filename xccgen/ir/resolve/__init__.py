@@ -28,7 +28,7 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
     def resolve(self, spec_name: str) -> ir.Contract:
         spec = self.spec
         contract = spec.contract
-        if not re.match(r"^[a-z][a-z0-9_]*$", contract.name):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", contract.name):
             self.fail(("contract", "name"), f"contract name {contract.name!r} must be snake_case")
         for name, fields in spec.types.items():
             self.declare_struct(name, fields)
@@ -167,7 +167,7 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
         for method_name, method in external.methods.items():
             method = method or m.Method()
             mpath = path + ("methods", method_name)
-            if not re.match(r"^[a-z_][a-z0-9_]*$", method_name):
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", method_name):
                 self.fail(mpath, f"method {method_name!r} is not a valid NEAR method name")
                 continue
             try:

@@ -91,7 +91,7 @@ class TypeResolver(ResolverBase):
 
     def parse_type(self, path: PathKey, text: str) -> ir.Type:
         text = text.strip()
-        match = TYPE_TOKEN.match(text)
+        match = TYPE_TOKEN.fullmatch(text)
         if not match:
             raise self.abort(path, f"cannot read type {text!r}")
         if match.group("vec"):

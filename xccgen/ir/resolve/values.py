@@ -19,7 +19,7 @@ class ValueResolver(ResolverBase):
         if isinstance(raw, list):
             items = tuple(self.return_value(path + (i,), v, scope) for i, v in enumerate(raw))
             return ir.Tuple(items, ir.Type("Tuple", items=tuple(expr_type(i) for i in items)))
-        if isinstance(raw, str) and re.match(r"^[a-z_][a-z0-9_]*$", raw):
+        if isinstance(raw, str) and re.fullmatch(r"[a-z_][a-z0-9_]*", raw):
             ref = scope.get(raw)
             if ref is None:
                 raise self.abort(
@@ -87,16 +87,6 @@ class ValueResolver(ResolverBase):
                 merged[-1] += part
             elif part != "":
                 merged.append(part)
-        # Log lines and text that interpolates values become format strings in Rust.
-        if log or any(not isinstance(part, str) for part in merged):
-            unwritable = next((ch for ch in text if needs_unicode_escape(ch)), None)
-            if unwritable is not None:
-                what = "a log line" if log else "text with placeholders"
-                raise self.abort(
-                    path,
-                    f"{what} may not contain the character U+{ord(unwritable):04X} (a control "
-                    "character, DEL or line separator); newline, tab and carriage return are fine",
-                )
         return ir.Interp(tuple(merged))
 
 
@@ -129,11 +119,3 @@ class Scope:
 
 def expr_type(expr: ir.Expr | None) -> ir.Type | None:
     return None if expr is None else expr.type
-
-
-def needs_unicode_escape(ch: str) -> bool:
-    """Control characters other than newline, tab and carriage return, DEL and the line
-    separators U+2028/U+2029: generated Rust spells them `\\u{..}`, which a format string (a log
-    line, or text with placeholders) reads as a placeholder."""
-    code = ord(ch)
-    return ch not in "\n\t\r" and (code < 0x20 or code == 0x7F or 0x2028 <= code <= 0x2029)
