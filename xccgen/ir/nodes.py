@@ -290,6 +290,12 @@ class Flow:
         return bool(self.updates) or self.lock
 
     @property
+    def method_mutates(self) -> bool:
+        """Whether the flow's own method takes `&mut self`: it writes state, or it is payable
+        (near-sdk rejects a payable method on `&self`, which it takes for a view)."""
+        return self.mutates or self.payable
+
+    @property
     def lock_field(self) -> str:
         """The state flag that `lock: true` sets while the flow's calls are pending."""
         return f"{self.name}_pending"

@@ -8,6 +8,7 @@ mod prices;
 mod quote_and_record;
 #[cfg(test)]
 mod tests;
+mod tip;
 mod types;
 
 use near_sdk::{json_types::U128, json_types::U64, near, AccountId, PanicOnDefault};

@@ -174,6 +174,65 @@ fn buy_callback_invalid() {
 }
 
 #[test]
+fn tip_schedules_its_calls() {
+    let mut contract = setup();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.tip("sample.near".parse().unwrap());
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "token.testnet");
+    assert_eq!(receipts[0].1, ["ft_transfer"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["tip_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+fn tip_callback_success() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("".as_bytes().to_vec())],
+    );
+    let value = contract.tip_callback(
+        CALLER.parse().unwrap(),
+        U128(1000000000000000000000000),
+        "sample.near".parse().unwrap(),
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("sent"));
+}
+
+#[test]
+fn tip_callback_failure() {
+    let contract = setup();
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.tip_callback(
+        CALLER.parse().unwrap(),
+        U128(1000000000000000000000000),
+        "sample.near".parse().unwrap(),
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("refunded"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+}
+
+#[test]
+fn tip_callback_invalid() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.tip_callback(
+        CALLER.parse().unwrap(),
+        U128(1000000000000000000000000),
+        "sample.near".parse().unwrap(),
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("sent"));
+}
+
+#[test]
 fn quote_and_record_schedules_its_calls() {
     let contract = setup();
     set_context(CALLER, 0, vec![]);

@@ -65,6 +65,19 @@ test("buy", async (t) => {
   t.true(result.succeeded, JSON.stringify(result.result.status));
 });
 
+test("tip", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "tip",
+    { receiver: alice.accountId },
+    { gas: MAX_GAS, attachedDeposit: ONE_NEAR },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});
+
 test("quote_and_record", async (t) => {
   const { contract, alice } = t.context.accounts;
   const result = await alice.callRaw(

@@ -284,6 +284,56 @@ export class Contract {
     return "ok " + amount;
   }
 
+  // ---- tip ----
+
+  /** Forwards the attached deposit and keeps no state (payable, yet writes nothing). */
+  @call({ payableFunction: true })
+  tip({ receiver }: { receiver: AccountId }): NearPromise {
+    receiver = checkArg("receiver", receiver, decodeAccountId);
+    const caller = near.predecessorAccountId();
+    const deposit = near.attachedDeposit().toString();
+    return NearPromise.new(this.token_account)
+      .functionCall(
+        "ft_transfer",
+        JSON.stringify({ receiver_id: receiver, amount: "1" }),
+        BigInt(deposit),
+        10n * ONE_TERA_GAS,
+      )
+      .then(
+        callSelf(
+          "tip_callback",
+          JSON.stringify({ caller, deposit, receiver }),
+          10n * ONE_TERA_GAS,
+        ),
+      );
+  }
+
+  /** Runs after the call of `tip`, whether it succeeded or failed. */
+  @call({ privateFunction: true })
+  tip_callback({
+    caller,
+    deposit,
+    receiver,
+  }: {
+    caller: AccountId;
+    deposit: string;
+    receiver: AccountId;
+  }): string {
+    const result = outcome(0);
+    if (result === FAILED) {
+      near.log("token.ft_transfer failed");
+    }
+    if (!isValue(result)) {
+      if (BigInt(deposit) > 0n) {
+        near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
+        NearPromise.new(caller).transfer(BigInt(deposit)).build();
+      }
+      near.log("Tip to " + receiver + " failed");
+      return "refunded";
+    }
+    return "sent";
+  }
+
   // ---- quote_and_record ----
 
   /** Reads a quote and a flag in parallel, then records them. */

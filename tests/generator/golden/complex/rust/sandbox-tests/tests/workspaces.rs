@@ -38,6 +38,28 @@ async fn buy_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn tip_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    contract
+        .call("setup")
+        .args_json(json!({"owner": "missing-1.test.near", "oracle_account": "missing-2.test.near"}))
+        .transact()
+        .await?
+        .into_result()?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "tip")
+        .args_json(json!({"receiver": "sample.near"}))
+        .deposit(NearToken::from_near(1))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn quote_and_record_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
