@@ -291,3 +291,10 @@ def test_external_keys_are_the_other_contracts_choice(write_spec):
     contract = load_contract(path)
     (entry,) = contract.structs
     assert entry.boxed == {"next"}, "Rust keeps the optional self-reference behind a Box"
+
+
+@pytest.mark.parametrize("key", ["gas", "callback_gas"])
+def test_a_default_gas_of_zero_is_rejected_like_a_call_gas_of_zero(write_spec, key):
+    base = BASE.replace("flows:\n", f"defaults: {{{key}: 0}}\nflows:\n", 1)
+    found = problems(write_spec, "f: {call: {call: hello.get_greeting}}", base)
+    assert any(f"defaults.{key}: gas must be between 1 gas and 300 Tgas, got 0" in p for p in found)

@@ -19,7 +19,7 @@ from xccgen.ir.resolve.values import ValueResolver
 from xccgen.spec import model as m
 from xccgen.spec.names import account_id_problem, did_you_mean
 from xccgen.spec.source import Source
-from xccgen.units import parse_deposit, parse_gas
+from xccgen.units import MAX_GAS, parse_deposit, parse_gas
 
 __all__ = ["Resolver", "resolve"]
 
@@ -197,11 +197,16 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
             ("deposit", parse_deposit),
             ("callback_gas", parse_gas),
         ):
+            raw = getattr(defaults, key)
             try:
-                out[key] = parse(getattr(defaults, key))
+                out[key] = parse(raw)
             except ValueError as exc:
                 self.fail(("defaults", key), str(exc))
                 out[key] = 0
+                continue
+            # The same bounds as a call's own `gas:`: a default of 0 would make every call fail.
+            if parse is parse_gas and not 0 < out[key] <= MAX_GAS:
+                self.fail(("defaults", key), f"gas must be between 1 gas and 300 Tgas, got {raw!r}")
         return out
 
 
