@@ -298,3 +298,11 @@ def test_a_default_gas_of_zero_is_rejected_like_a_call_gas_of_zero(write_spec, k
     base = BASE.replace("flows:\n", f"defaults: {{{key}: 0}}\nflows:\n", 1)
     found = problems(write_spec, "f: {call: {call: hello.get_greeting}}", base)
     assert any(f"defaults.{key}: gas must be between 1 gas and 300 Tgas, got 0" in p for p in found)
+
+
+def test_a_python_spec_that_calls_exit_is_a_located_error(tmp_path, cli):
+    spec = tmp_path / "quits.py"
+    spec.write_text("import sys\n\nsys.exit(3)\n", encoding="utf-8")
+    result = cli("validate", spec)
+    assert result.exit_code == 1
+    assert f"{spec}:3: the spec called exit(3); a spec file only defines `spec`" in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +104,14 @@ def _read_python(path: Path, source: Source) -> Spec:
         raise SpecError(pydantic_problems(exc, None, source)) from None
     except SpecError:
         raise
+    except SystemExit as exc:  # exit() in a spec must not end xccgen as if all went well
+        where = _line_in(exc, path, source.display)
+        raise SpecError(
+            [f"{where}: the spec called exit({exc.code!r}); a spec file only defines `spec`"]
+        ) from None
     except Exception as exc:  # a user's Python file can fail in any way; report it in one line
-        raise SpecError([f"{source.display}: {type(exc).__name__}: {exc}"]) from None
+        where = _line_in(exc, path, source.display)
+        raise SpecError([f"{where}: {type(exc).__name__}: {exc}"]) from None
     finally:
         sys.modules.pop(module_name, None)
     found = getattr(module, "spec", None)
@@ -113,6 +120,13 @@ def _read_python(path: Path, source: Source) -> Spec:
             [f"{source.display}: define `spec = Spec(...)` (from xccgen.dsl import Spec)"]
         )
     return found
+
+
+def _line_in(exc: BaseException, path: Path, display: str) -> str:
+    """`file:line` of the spec file's last frame in the exception's traceback (just `file`
+    when the spec file is not in it)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    return f"{display}:{frames[-1].lineno}" if frames else display
 
 
 def pydantic_problems(exc: ValidationError, data: Any, source: Source) -> list[str]:
