@@ -181,7 +181,7 @@ def test_cli_reports_without_traceback(cli, write_spec):
     [
         ("bad.yaml", "contract: {name: x\nflows: {}\n", "bad.yaml:"),
         ("list.yaml", "- a\n- b\n", "a spec is a mapping with `contract:` at the top"),
-        ("raises.py", "raise RuntimeError('boom')\n", "raises.py: RuntimeError: boom"),
+        ("raises.py", "raise RuntimeError('boom')\n", "raises.py:1: RuntimeError: boom"),
         ("empty.py", "x = 1\n", "define `spec = Spec(...)`"),
         ("spec.txt", "contract: {}\n", "a spec is a .yaml, .yml or .py file"),
     ],
