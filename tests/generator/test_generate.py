@@ -179,3 +179,21 @@ def test_a_different_rustfmt_version_counts_as_missing(tmp_path, cli, monkeypatc
     result = cli("generate", SPECS[0], "-o", tmp_path, "--target", "rust")
     assert result.exit_code == 1
     assert "rustfmt-web" in result.output
+
+
+def test_specs_whose_names_collide_or_escape_the_output_are_refused(tmp_path, cli):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one, two = tmp_path / "a" / SPECS[0].name, tmp_path / "b" / SPECS[0].name
+    shutil.copy(SPECS[0], one)
+    shutil.copy(SPECS[0], two)
+    out = tmp_path / "out"
+    result = cli("generate", one, two, "-o", out)
+    assert result.exit_code == 1
+    assert f"would both generate into {SPECS[0].stem}/" in result.output
+    dots = tmp_path / "...yaml"
+    shutil.copy(SPECS[0], dots)
+    result = cli("generate", dots, "-o", out)
+    assert result.exit_code == 1
+    assert "cannot name a project directory" in result.output
+    assert not out.exists() and not (tmp_path / "rust").exists()
