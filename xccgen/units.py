@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from fractions import Fraction
 
 GAS_UNITS = {"gas": 1, "ggas": 10**9, "tgas": 10**12, "pgas": 10**15}
 TOKEN_UNITS = {"yocto": 1, "yoctonear": 1, "milinear": 10**21, "millinear": 10**21, "near": 10**24}
@@ -31,11 +32,9 @@ def _parse(value: str | int, units: dict[str, int], what: str, example: str) -> 
     if unit not in units:
         known = ", ".join(sorted({u for u in units}))
         raise ValueError(f"unknown {what} unit {match.group(2)!r} in {value!r} (known: {known})")
-    try:
-        scaled = Decimal(number) * units[unit]
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
-        raise ValueError(f"not a number: {value!r}") from exc
-    if scaled != scaled.to_integral_value():
+    # Exact rational arithmetic: Decimal would round to 28 digits and so truncate silently.
+    scaled = Fraction(number) * units[unit]
+    if scaled.denominator != 1:
         raise ValueError(f"{value!r} is not a whole number of the smallest {what} unit")
     return int(scaled)
 
@@ -47,7 +46,10 @@ def parse_gas(value: str | int) -> int:
 
 def parse_deposit(value: str | int) -> int:
     """A NEAR token amount in yoctoNEAR: `1 NEAR`, `0.5 NEAR`, `0` or a yocto int."""
-    return _parse(value, TOKEN_UNITS, "deposit", "'1 NEAR', '0.5 NEAR' or a yoctoNEAR integer")
+    amount = _parse(value, TOKEN_UNITS, "deposit", "'1 NEAR', '0.5 NEAR' or a yoctoNEAR integer")
+    if amount >= 2**128:
+        raise ValueError(f"a deposit is a u128 of yoctoNEAR: {value!r} is larger")
+    return amount
 
 
 def format_gas(gas: int) -> str:

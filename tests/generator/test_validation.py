@@ -51,6 +51,35 @@ CASES = {
         '"ping\\n": {call: {call: hello.get_greeting}}',
         "flows.'ping\\n': flow 'ping\\n' must be snake_case",
     ),
+    "then.log reads a result": (
+        'f: {call: {call: hello.get_greeting}, then: {log: "got {result}", return: result, '
+        'on_failure: {return: {value: ""}}}}',
+        "flows.f.then.log: `then.log` is written before any result is read, so it cannot use "
+        "{result}; log it in `on_success.log` instead",
+    ),
+    "result name hides a parameter": (
+        """
+        f:
+          params: {a: string}
+          parallel:
+            - {call: hello.get_greeting, as: a, on_failure: {default: ""}}
+            - {call: hello.get_greeting, as: b, on_failure: {default: ""}}
+          then: {return: [a, b]}
+        """,
+        "flows.f.then: the result name 'a' hides the parameter of that name",
+    ),
+    "gas_weight out of range": (
+        "f: {call: {call: hello.get_greeting, gas_weight: -1}}",
+        "flows.f.call.gas_weight: gas_weight is a whole number from 1 to 2^64 - 1, got -1",
+    ),
+    "deposit above u128": (
+        "f: {call: {call: hello.get_greeting, deposit: 340282366920938463463374607431768211456}}",
+        "is larger",
+    ),
+    "deposit finer than a yoctoNEAR": (
+        'f: {call: {call: hello.get_greeting, deposit: "1.0000000000000000000000001 NEAR"}}',
+        "is not a whole number of the smallest deposit unit",
+    ),
     "unknown external": (
         "f: {call: {call: helo.get_greeting}}",
         "flows.f.call.call: no external 'helo' (did you mean 'hello'?)",
@@ -79,8 +108,8 @@ CASES = {
         "flows.f.then.return: no value named 'resutl' here (did you mean 'result'?)",
     ),
     "unknown placeholder in a log": (
-        "f: {call: {call: hello.get_greeting}, then: {log: 'got {reslt}'}}",
-        "flows.f.then.log: no value named 'reslt' here (did you mean 'result'?)",
+        "f: {call: {call: hello.get_greeting}, then: {on_success: {log: 'got {reslt}'}}}",
+        "flows.f.then.on_success.log: no value named 'reslt' here (did you mean 'result'?)",
     ),
     "reserved word": (
         "match: {call: {call: hello.get_greeting}}",
@@ -306,3 +335,12 @@ def test_a_python_spec_that_calls_exit_is_a_located_error(tmp_path, cli):
     result = cli("validate", spec)
     assert result.exit_code == 1
     assert f"{spec}:3: the spec called exit(3); a spec file only defines `spec`" in result.output
+
+
+def test_amounts_are_exact_however_many_digits():
+    from xccgen.units import parse_deposit, parse_gas
+
+    # 29 significant digits: Decimal's default context would have rounded the last one away.
+    assert parse_deposit("10000.000000000000000000000001 NEAR") == 10**28 + 1
+    with pytest.raises(ValueError, match="not a whole number"):
+        parse_gas("1.0000000000000000000000000001 Tgas")

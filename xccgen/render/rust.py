@@ -63,6 +63,9 @@ def json_lit(value) -> str:
         return "[" + ", ".join(json_lit(v) for v in value) + "]"
     if isinstance(value, str):
         return rust_str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31:
+        # `json!` types a bare integer literal as i32, which rejects these.
+        return f"{value}_i64" if value < 0 else f"{value}_u64"
     return json.dumps(value)
 
 

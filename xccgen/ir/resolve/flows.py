@@ -10,7 +10,7 @@ from typing import Any
 from xccgen import ir
 from xccgen.ir.resolve.base import Problems, ResolverBase
 from xccgen.ir.resolve.context import FlowContext
-from xccgen.ir.resolve.values import Scope, expr_type
+from xccgen.ir.resolve.values import PLACEHOLDER, Scope, expr_type
 from xccgen.spec import model as m
 from xccgen.spec.names import (
     did_you_mean,
@@ -206,6 +206,12 @@ class FlowResolver(ResolverBase):
                 else None
             )
             fallback = ir.Fallback(log, default_lit)
+        if call.gas_weight is not None and not 0 < call.gas_weight < 2**64:
+            # A weight is near-sdk's GasWeight(u64); 0 is the same as giving none.
+            self.fail(
+                path + ("gas_weight",),
+                f"gas_weight is a whole number from 1 to 2^64 - 1, got {call.gas_weight}",
+            )
         return ir.Call(
             external=external,
             method=method,
@@ -317,6 +323,14 @@ class FlowResolver(ResolverBase):
         inner = scope.child()
         for slot in slots if collect is None else ():
             if slot.type is not None and not re.fullmatch(r"result_\d+", slot.bind):
+                hidden = scope.get(slot.bind)
+                if hidden is not None and hidden.source in ("param", "item", "result"):
+                    what = {"param": "parameter", "item": "fan-out item", "result": "result"}
+                    self.fail(
+                        path,
+                        f"the result name {slot.bind!r} hides the {what[hidden.source]} of that "
+                        "name; give the call another `as:`",
+                    )
                 inner.add(ir.Ref(slot.bind, slot.type, "result"))
         if collect is not None:
             inner.add(ir.Ref("results", ir.Type("Vec", collect), "result"))
@@ -380,7 +394,17 @@ class FlowResolver(ResolverBase):
             if failure_spec.log
             else None
         )
-        log = self.template(path + ("log",), then.log, inner, log=True) if then.log else None
+        log = None
+        if then.log:
+            results = {s.bind for s in slots} | ({"results"} if collect is not None else set())
+            early = [n for n in PLACEHOLDER.findall(then.log) if n in results]
+            if early:
+                raise self.abort(
+                    path + ("log",),
+                    f"`then.log` is written before any result is read, so it cannot use "
+                    f"{{{early[0]}}}; log it in `on_success.log` instead",
+                )
+            log = self.template(path + ("log",), then.log, scope, log=True)
         return ir.Callback(
             name=name,
             gas=self.callback_gas(path + ("gas",), then.gas),

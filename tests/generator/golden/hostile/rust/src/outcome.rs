@@ -38,3 +38,8 @@ pub fn outcome<T: DeserializeOwned>(index: u64) -> Outcome<T> {
         Err(_) => Outcome::Failed,
     }
 }
+
+/// Whether the promise at `index` succeeded, for calls that return nothing.
+pub fn succeeded(index: u64) -> bool {
+    env::promise_result_checked(index, MAX_RESULT_LEN).is_ok()
+}

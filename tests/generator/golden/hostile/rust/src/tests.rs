@@ -170,3 +170,49 @@ fn keyed_callback_invalid() {
     );
     assert!(!get_logs().is_empty(), "a failure is always logged");
 }
+
+#[test]
+fn extremes_schedules_its_calls() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.extremes();
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "hello.testnet");
+    assert_eq!(receipts[0].1, ["bounds"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["extremes_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+fn extremes_callback_success() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("".as_bytes().to_vec())],
+    );
+    let value = contract.extremes_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("sent"));
+}
+
+#[test]
+fn extremes_callback_failure() {
+    let contract = setup();
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.extremes_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("failed"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn extremes_callback_invalid() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.extremes_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("sent"));
+}

@@ -60,3 +60,16 @@ test("keyed", async (t) => {
   // Every outcome of the calls is handled by the callback: the flow itself never fails.
   t.true(result.succeeded, JSON.stringify(result.result.status));
 });
+
+test("extremes", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "extremes",
+    {},
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});

@@ -44,3 +44,18 @@ async fn keyed_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     assert!(outcome.is_success(), "{outcome:#?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn extremes_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "extremes")
+        .args_json(json!({}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
