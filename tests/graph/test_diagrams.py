@@ -73,3 +73,13 @@ def test_unknown_flow_is_a_clear_error(cli):
     result = cli("graph", SPECS[0], "--flow", "batch_action")
     assert result.exit_code == 1
     assert "no flow 'batch_action' (did you mean 'batch_actions'?)" in result.output
+
+
+@pytest.mark.toolchain
+def test_svg_of_labels_with_quotes_and_backslashes(cli, tmp_path):
+    """Labels hold spec text; a backslash before a quote used to end the DOT string early."""
+    spec = REPO / "tests" / "generator" / "specs" / "hostile.yaml"
+    out = tmp_path / "hostile.svg"
+    result = cli("graph", spec, "--format", "svg", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")

@@ -114,6 +114,12 @@ def mermaid(flow: ir.Flow, gas_of: dict[str, int] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def dot_str(text: str) -> str:
+    """The inside of a DOT double-quoted string: backslash first, so `\\"` cannot end it."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
 def dot(contract: ir.Contract, flows: list[ir.Flow]) -> str:
     shapes = {"flow": "box, style=rounded", "call": "box", "callback": "diamond", "end": "ellipse"}
     lines = [f"digraph {contract.name} {{", "    rankdir=LR;", '    node [fontname="Helvetica"];']
@@ -122,12 +128,12 @@ def dot(contract: ir.Contract, flows: list[ir.Flow]) -> str:
         lines.append(f"    subgraph cluster_{flow.name} {{")
         lines.append(f'        label="{flow.name}";')
         for node in nodes:
-            label = node.label.replace('"', '\\"')
+            label = dot_str(node.label)
             lines.append(f'        {node.id} [label="{label}", shape={shapes[node.shape]}];')
         for edge in edges:
             style = {"then": "dashed", "failure": "solid", "call": "solid", "success": "solid"}
             color = ', color="#cc3333"' if edge.kind == "failure" else ""
-            label = edge.label.replace('"', '\\"')
+            label = dot_str(edge.label)
             attrs = f'label="{label}", style={style[edge.kind]}{color}'
             lines.append(f"        {edge.src} -> {edge.dst} [{attrs}];")
         lines.append("    }")

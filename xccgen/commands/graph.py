@@ -39,9 +39,11 @@ def graph_command(spec: Path, flow_name: str | None, fmt: str, output: Path | No
         text = dot(contract, flows)
     if fmt == "svg":
         GRAPHVIZ.require()
-        text = subprocess.run(
-            ["dot", "-Tsvg"], input=text, capture_output=True, text=True, check=True
-        ).stdout
+        proc = subprocess.run(["dot", "-Tsvg"], input=text, capture_output=True, text=True)
+        if proc.returncode != 0:
+            # xccgen wrote DOT that Graphviz rejects: a bug, reported with Graphviz's words.
+            raise XccgenError(f"Graphviz could not draw {spec}:\n{proc.stderr.strip()}")
+        text = proc.stdout
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}")
