@@ -73,7 +73,7 @@ def diff(outputs: list[Output], out_root: Path, targets: tuple[str, ...]) -> str
     chunks = []
     for output in outputs:
         for path, text in output.files.items():
-            old = path.read_text(encoding="utf-8") if path.is_file() else ""
+            old = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
             if old != text:
                 chunks.extend(
                     difflib.unified_diff(
@@ -84,7 +84,7 @@ def diff(outputs: list[Output], out_root: Path, targets: tuple[str, ...]) -> str
                     )
                 )
         for path in stale_files(output, out_root, targets):
-            old = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            old = path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
             chunks.extend(difflib.unified_diff(old, [], fromfile=f"a/{path}", tofile="/dev/null"))
     return "".join(chunks)
 
@@ -109,6 +109,18 @@ def write(
         raise XccgenError(
             f"refusing to overwrite {len(foreign)} file(s) that xccgen did not generate: {listed}; "
             "move them away or pass --force"
+        )
+    blocked = [
+        path
+        for output in outputs
+        for path in output.files
+        if (path.exists() and not path.is_file())
+        or any(parent.exists() and not parent.is_dir() for parent in path.parents)
+    ]
+    if blocked:
+        raise XccgenError(
+            f"{blocked[0]} is in the way: a generated file (or its directory) goes there; move "
+            "it away and generate again (nothing was written)"
         )
     stale = [p for output in outputs for p in stale_files(output, out_root, targets)]
     staged: list[tuple[Path, Path]] = []

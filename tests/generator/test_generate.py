@@ -197,3 +197,29 @@ def test_specs_whose_names_collide_or_escape_the_output_are_refused(tmp_path, cl
     assert result.exit_code == 1
     assert "cannot name a project directory" in result.output
     assert not out.exists() and not (tmp_path / "rust").exists()
+
+
+def test_check_against_a_file_that_is_not_utf8_reports_it_stale(tmp_path, cli):
+    out = tmp_path / "out"
+    assert cli("generate", SPECS[0], "-o", out).exit_code == 0
+    lib = next(out.rglob("lib.rs"))
+    lib.write_bytes(lib.read_bytes() + b"\xff\xfe not utf-8\n")
+    result = cli("generate", SPECS[0], "-o", out, "--check")
+    assert result.exit_code == 1
+    assert f"--- a/{lib}" in result.output
+
+
+def test_a_directory_where_a_file_goes_stops_before_anything_is_written(tmp_path, cli):
+    out = tmp_path / "out"
+    assert cli("generate", SPECS[0], "-o", out).exit_code == 0
+    before = tree(out)
+    lib = next(out.rglob("lib.rs"))
+    lib.unlink()
+    lib.mkdir()
+    readme = next(out.rglob("README.md"))
+    readme.write_text("changed, and must stay so\n")
+    result = cli("generate", SPECS[0], "-o", out, "--force")
+    assert result.exit_code == 1
+    assert f"{lib} is in the way" in result.output
+    assert readme.read_text() == "changed, and must stay so\n"
+    assert len(tree(out)) == len(before) - 1
