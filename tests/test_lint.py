@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -25,3 +26,14 @@ def test_ruff():
         [sys.executable, "-m", "ruff", "check", *PATHS], cwd=REPO, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout
+
+
+def test_no_test_skips_itself():
+    """A skipped test hides a defect: a missing tool or fixture must fail, naming the fix."""
+    skips = {"skip", "skipif", "importorskip"}
+    found = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in skips:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.attr}")
+    assert not found, "\n".join(found)

@@ -185,9 +185,20 @@ class Result:
 
 
 def run(
-    sandbox, scenario: Scenario, contract_wasm: Path, fixture_wasm, spec_dir: Path, target: str
+    sandbox,
+    scenario: Scenario,
+    contract_wasm: Path,
+    fixture_wasm,
+    spec_dir: Path,
+    target: str,
+    *,
+    init_method: str | None,
 ) -> Result:
-    """Run one scenario on a fresh chain; `fixture_wasm(name) -> Path` builds fixtures on demand."""
+    """Run one scenario on a fresh chain; `fixture_wasm(name) -> Path` builds fixtures on demand.
+
+    `init_method` is the contract's init method (`contract.init.name`: a spec may rename it),
+    called with the scenario's `init:` arguments; None when the contract has none.
+    """
     sandbox.reset()
     aliases = {CONTRACT, CALLER, *scenario.deploy}
     for alias, source in scenario.deploy.items():
@@ -201,7 +212,9 @@ def run(
     if scenario.init is not None:
         # A bare alias names an account; one that was not deployed does not exist.
         args = {k: account(v) if _is_alias(v) else v for k, v in scenario.init.items()}
-        out = sandbox.call(account(CONTRACT), account(CONTRACT), "init", args)
+        if init_method is None:
+            return Result(scenario.name, target, False, ["init: the contract has no init method"])
+        out = sandbox.call(account(CONTRACT), account(CONTRACT), init_method, args)
         if out.status != "success":
             return Result(scenario.name, target, False, [f"init failed: {out.error}"])
     for index, step in enumerate(scenario.setup):

@@ -76,6 +76,7 @@ def test_command(specs, target, fixture_target, out_root, build_dir, as_json) ->
                         fixture,
                         spec.parent,
                         t,
+                        init_method=contract.init.name if contract.init else None,
                     )
                     result.estimate = estimate(contract, scenario)
                     results.append((contract.spec_name, result))
