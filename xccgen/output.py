@@ -35,7 +35,15 @@ def project_dir(out_root: Path, contract: ir.Contract, target: str) -> Path:
 def render_spec(
     spec_path: Path, out_root: Path, targets: tuple[str, ...], templates: Path | None = None
 ) -> Output:
-    contract = load_contract(spec_path)
+    return render_contract(load_contract(spec_path), out_root, targets, templates)
+
+
+def render_contract(
+    contract: ir.Contract,
+    out_root: Path,
+    targets: tuple[str, ...],
+    templates: Path | None = None,
+) -> Output:
     output = Output(contract)
     for target in targets:
         base = project_dir(out_root, contract, target)
@@ -187,13 +195,19 @@ class GeneratedContract:
 
 
 def generate_for_build(
-    spec_path: Path, targets: tuple[str, ...] | list[str], out_root: Path = Path("generated")
+    spec_path: Path,
+    targets: tuple[str, ...] | list[str],
+    out_root: Path = Path("generated"),
+    contract: ir.Contract | None = None,
 ) -> GeneratedContract:
-    """Bring the spec's generated projects up to date (as `xccgen generate` would) for a build."""
+    """Bring the spec's generated projects up to date (as `xccgen generate` would) for a build;
+    `contract`: the spec already loaded, so it is not loaded again."""
     targets = tuple(targets)
-    outputs = generate([spec_path], out_root, targets)
+    check_project_names([Path(spec_path)])
+    if contract is None:
+        contract = load_contract(spec_path)
+    outputs = [render_contract(contract, out_root, targets)]
     write(outputs, out_root, targets, force=False)
-    contract = outputs[0].contract
     return GeneratedContract(
         name=contract.spec_name,
         project_dirs={t: project_dir(out_root, contract, t) for t in targets},

@@ -18,9 +18,14 @@ def load_contract(path: Path | str, strict: bool = False) -> ir.Contract:
     Raises SpecError listing every problem: invalid input, and the safety checks' errors (and
     warnings too when `strict`). The checks' warnings are left to `xccgen check` to print.
     """
+    return load_checked(path, strict)[0]
+
+
+def load_checked(path: Path | str, strict: bool = False) -> tuple[ir.Contract, Source]:
+    """`load_contract`, with the source positions for what is checked later (scenarios)."""
     contract, source = _resolve(Path(path))
     enforce(contract, source, strict)
-    return contract
+    return contract, source
 
 
 def load_with_findings(path: Path | str) -> tuple[ir.Contract, list[Finding], Source]:

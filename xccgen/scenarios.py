@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 from xccgen import ir
 from xccgen.errors import SpecError, XccgenError
 from xccgen.spec.loader import pydantic_problems
+from xccgen.spec.source import Source
 from xccgen.units import parse_deposit
 
 CONTRACT = "contract"
@@ -115,11 +116,9 @@ class _Scenarios(_Model):
     scenarios: list[Scenario]
 
 
-def load_scenarios(contract: ir.Contract, spec_path: Path) -> list[Scenario]:
-    """Validate the spec's `scenarios:`; problems name the spec path, line and scenario."""
-    from xccgen.spec.loader import load
-
-    _, source = load(spec_path)
+def load_scenarios(contract: ir.Contract, source: Source, spec_path: Path) -> list[Scenario]:
+    """Validate the spec's `scenarios:`; problems name the spec path, line and scenario (from
+    the `source` the spec was loaded with)."""
     data = {"scenarios": list(contract.scenarios)}
     try:
         scenarios = _Scenarios.model_validate(data).scenarios

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from xccgen.pipeline import load_contract
+from xccgen.pipeline import load_checked
 from xccgen.scenarios import load_scenarios, run
 
 SPEC = Path(__file__).parent / "specs" / "renamed_init.yaml"
@@ -44,9 +44,9 @@ class RecordingSandbox:
 
 
 def test_scenario_calls_the_renamed_init():
-    contract = load_contract(SPEC)
+    contract, source = load_checked(SPEC)
     assert contract.init.name == "setup"
-    (scenario,) = load_scenarios(contract, SPEC)
+    (scenario,) = load_scenarios(contract, source, SPEC)
     sandbox = RecordingSandbox()
     result = run(
         sandbox,

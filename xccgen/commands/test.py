@@ -15,7 +15,7 @@ from xccgen.analysis.gas import flow_gas
 from xccgen.build import TARGETS, build_contract, build_fixture
 from xccgen.errors import XccgenError
 from xccgen.output import generate_for_build
-from xccgen.pipeline import load_contract
+from xccgen.pipeline import load_checked
 from xccgen.scenarios import Result, load_scenarios, run
 
 
@@ -53,11 +53,11 @@ def test_command(specs, target, fixture_target, out_root, build_dir, as_json) ->
     results: list[tuple[str, Result]] = []
     with Sandbox() as sandbox:
         for spec in specs:
-            contract = load_contract(spec)
-            scenarios = load_scenarios(contract, spec)
+            contract, source = load_checked(spec)  # once: scenarios and generation reuse it
+            scenarios = load_scenarios(contract, source, spec)
             if not scenarios:
                 raise XccgenError(f"{spec}: no `scenarios:` to run")
-            generated = generate_for_build(spec, targets, out_root)
+            generated = generate_for_build(spec, targets, out_root, contract)
             for t in targets:
                 artifact = build_contract(
                     generated.project_dirs[t],
