@@ -88,6 +88,7 @@ class RustApi:
         self._sdk: set[str] = set()
         self._crate: set[str] = set()
         self._outcome: set[str] = set()
+        self._constants_of: dict[str, dict[tuple[str, str, str], str]] = {}  # by flow name
 
     # ---------------------------------------------------------------------------- imports
 
@@ -360,7 +361,13 @@ class RustApi:
 
     def _constants(self, flow: ir.Flow) -> dict[tuple[str, str, str], str]:
         """(owner, type, value) -> constant name, in the order a reader meets them: calls of one
-        method with the same gas share a constant; another gas for it gets `_2`."""
+        method with the same gas share a constant; another gas for it gets `_2`. Worked out once
+        per flow: every gas and deposit the file writes looks its constant up here."""
+        if flow.name not in self._constants_of:
+            self._constants_of[flow.name] = self._name_constants(flow)
+        return self._constants_of[flow.name]
+
+    def _name_constants(self, flow: ir.Flow) -> dict[tuple[str, str, str], str]:
         names: dict[tuple[str, str, str], str] = {}
 
         def add(owner: str, kind: str, value: str, base: str) -> None:
