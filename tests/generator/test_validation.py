@@ -337,6 +337,60 @@ def test_a_python_spec_that_calls_exit_is_a_located_error(tmp_path, cli):
     assert f"{spec}:3: the spec called exit(3); a spec file only defines `spec`" in result.output
 
 
+def test_a_python_spec_that_ends_the_process_is_a_located_error(tmp_path, cli):
+    spec = tmp_path / "vanishes.py"
+    spec.write_text("import os\n\nos._exit(0)\n", encoding="utf-8")
+    result = cli("validate", spec)
+    assert result.exit_code == 1
+    assert "the spec ended the Python process (exit status 0) before defining `spec`" in (
+        result.output
+    )
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, levels + 1):
+        lines.append(f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\ncontract: {name: x}\n"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"\xff\xfebinary", "spec.yaml:1: byte 0xff is not UTF-8 text"),
+        (b"contract: {name: a\x01b}\n", "spec.yaml:1: character U+0001 is not allowed in YAML"),
+        (
+            b"contract: {name: x}\nflows: " + b"[" * 200 + b"]" * 200 + b"\n",
+            "spec.yaml: mappings and lists are nested more than 64 levels deep",
+        ),
+        (_alias_bomb(9).encode(), "spec.yaml:2: YAML aliases (*name) expand this spec to more"),
+        (b"a: &a [*a]\ncontract: {name: x}\n", "spec.yaml:1: a YAML alias refers to a value"),
+        (
+            b"x: &d {call: {call: hello.get_greeting}}\ncontract: {name: x}\nflows:\n"
+            b"  f:\n    <<: *d\n    bad: 1\n",
+            "spec.yaml:6 flows.f.bad: unknown key 'bad'",
+        ),
+    ],
+    ids=["not-utf8", "control-byte", "deep", "alias-bomb", "alias-cycle", "merge-key"],
+)
+def test_unreadable_yaml_is_one_located_line(cli, tmp_path, raw, expected):
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(raw)
+    result = cli("validate", spec)
+    assert result.exit_code == 1
+    assert expected in result.output, result.output
+
+
+def test_deeply_nested_types_are_refused(write_spec):
+    spec = BASE.replace(
+        "Msg: {text: string}", "Msg: {text: '%s'}" % ("Vec<" * 40 + "u8" + ">" * 40)
+    )
+    found = problems(write_spec, "f: {call: {call: hello.get_greeting}}", spec)
+    assert any(
+        "types.Msg.text: type nests Vec/optional more than 16 levels deep" in p for p in found
+    )
+
+
 def test_amounts_are_exact_however_many_digits():
     from xccgen.units import parse_deposit, parse_gas
 

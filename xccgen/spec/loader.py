@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import difflib
-import importlib.util
-import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
 
 from xccgen.errors import SpecError
+from xccgen.spec import python_file
 from xccgen.spec.model import Spec
 from xccgen.spec.source import PathKey, Source
 
 YAML_SUFFIXES = (".yaml", ".yml")
+# Bounds on what one spec may expand to. Real specs are far below both; a spec past them is a
+# mistake or an attack (an alias "billion laughs" expands 9 aliases 9 levels deep to 9^9 values).
+MAX_VALUES = 100_000  # keys, items and scalars, counting each alias as often as it is used
+MAX_DEPTH = 64  # mappings and lists inside each other
 
 
 def load(path: Path) -> tuple[Spec, Source]:
@@ -31,7 +35,7 @@ def load(path: Path) -> tuple[Spec, Source]:
         data = _read_yaml(path, source)
         return validate(data, source), source
     if path.suffix == ".py":
-        return _read_python(path, source), source
+        return python_file.read(path, source), source
     raise SpecError([f"{source.display}: a spec is a .yaml, .yml or .py file"])
 
 
@@ -45,21 +49,113 @@ def validate(data: Any, source: Source) -> Spec:
 
 
 def _read_yaml(path: Path, source: Source) -> Any:
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path, source)
     # The C-accelerated safe loader reads the data; line numbers come from a round-trip parse
     # of the same text, done only if a problem has to be reported.
     source.line_index = lambda: _line_index(text)
     try:
-        return _plain(YAML(typ="safe").load(text))
-    except MarkedYAMLError:
-        pass  # libyaml rejects some YAML 1.2 that ruamel's own parser reads; let that one decide
+        data = YAML(typ="safe").load(text)
+    except YAMLError:
+        data = _read_yaml_strictly(text, source)
+    _check_size(data, text, source)
+    return _plain(data)
+
+
+def _read_yaml_strictly(text: str, source: Source) -> Any:
+    """Read with ruamel's own parser (libyaml rejects some YAML 1.2 it reads), turning its
+    errors into one located line."""
     try:
-        return _plain(YAML(typ="rt").load(text))
+        return YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
         raise SpecError([f"{source.display}{line}: {problem}"]) from None
+    except ReaderError as exc:  # a character YAML does not allow in a file, e.g. a control byte
+        line = text.count("\n", 0, exc.position) + 1
+        raise SpecError(
+            [
+                f"{source.display}:{line}: character U+{exc.character:04X} is not allowed in YAML;"
+                f' write it as an escape ("\\x{exc.character:02x}") inside a double-quoted string'
+            ]
+        ) from None
+    except YAMLError as exc:
+        raise SpecError([f"{source.display}: invalid YAML: {exc}"]) from None
+    except RecursionError:
+        raise SpecError([_depth_error(source)]) from None
+
+
+def _read_text(path: Path, source: Source) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SpecError(
+            [
+                f"{source.display}:{line}: byte 0x{data[exc.start]:02x} is not UTF-8 text; a spec"
+                " is a UTF-8 text file (save it as UTF-8)"
+            ]
+        ) from None
+
+
+def _check_size(data: Any, text: str, source: Source) -> None:
+    """Refuse data nested deeper than MAX_DEPTH or expanding past MAX_VALUES through aliases,
+    before anything walks it recursively. An alias shares one object, so each object's size and
+    height are worked out once (an iterative post-order walk: deep data cannot overflow it)."""
+    done: dict[int, tuple[int, int]] = {}  # id -> (values, height) of each finished container
+    open_ids: set[int] = (
+        set()
+    )  # containers whose children are being walked: an alias to one is a cycle
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, dict | list) or (id(node) in done and not children_done):
+            continue
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        if children_done:
+            open_ids.discard(id(node))
+            sub = [done.get(id(c), (1, 0)) for c in children]
+            size = 1 + sum(n for n, _ in sub)
+            height = 1 + max((h for _, h in sub), default=0)
+            if size > MAX_VALUES:
+                raise SpecError([_alias_error(text, source)])
+            if height > MAX_DEPTH:
+                raise SpecError([_depth_error(source)])
+            done[id(node)] = (size, height)
+            continue
+        if id(node) in open_ids:
+            raise SpecError([_alias_error(text, source, cycle=True)])
+        if len(open_ids) > MAX_DEPTH:
+            raise SpecError([_depth_error(source)])
+        open_ids.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if isinstance(child, dict | list))
+
+
+def _depth_error(source: Source) -> str:
+    return (
+        f"{source.display}: mappings and lists are nested more than {MAX_DEPTH} levels deep;"
+        " a spec never needs that many"
+    )
+
+
+def _alias_error(text: str, source: Source, cycle: bool = False) -> str:
+    """The located error for a spec that aliases too much, at its first alias (`*name`)."""
+    line = ""
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, AliasEvent):
+                line = f":{event.start_mark.line + 1}"
+                break
+    except YAMLError:
+        pass
+    if cycle:
+        return f"{source.display}{line}: a YAML alias refers to a value that contains it"
+    return (
+        f"{source.display}{line}: YAML aliases (*name) expand this spec to more than"
+        f" {MAX_VALUES:,} values; write the repeated parts out, or alias fewer levels deep"
+    )
 
 
 def _line_index(text: str) -> dict[PathKey, int]:
@@ -71,7 +167,9 @@ def _line_index(text: str) -> dict[PathKey, int]:
 def _record_lines(node: Any, path: PathKey, lines: dict[PathKey, int]) -> None:
     if isinstance(node, CommentedMap):
         for key, value in node.items():
-            lines[path + (str(key),)] = node.lc.key(key)[0] + 1
+            # A key merged in by `<<: *alias` has its line where the alias's mapping wrote it.
+            own = node.lc.data.get(key)
+            lines[path + (str(key),)] = (own[0] if own else node.lc.line) + 1
             _record_lines(value, path + (str(key),), lines)
     elif isinstance(node, CommentedSeq):
         for index, value in enumerate(node):
@@ -91,42 +189,6 @@ def _plain(node: Any) -> Any:
         if isinstance(node, plain):
             return plain(node)
     return node
-
-
-def _read_python(path: Path, source: Source) -> Spec:
-    module_name = f"_xccgen_spec_{path.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except ValidationError as exc:
-        raise SpecError(pydantic_problems(exc, None, source)) from None
-    except SpecError:
-        raise
-    except SystemExit as exc:  # exit() in a spec must not end xccgen as if all went well
-        where = _line_in(exc, path, source.display)
-        raise SpecError(
-            [f"{where}: the spec called exit({exc.code!r}); a spec file only defines `spec`"]
-        ) from None
-    except Exception as exc:  # a user's Python file can fail in any way; report it in one line
-        where = _line_in(exc, path, source.display)
-        raise SpecError([f"{where}: {type(exc).__name__}: {exc}"]) from None
-    finally:
-        sys.modules.pop(module_name, None)
-    found = getattr(module, "spec", None)
-    if not isinstance(found, Spec):
-        raise SpecError(
-            [f"{source.display}: define `spec = Spec(...)` (from xccgen.dsl import Spec)"]
-        )
-    return found
-
-
-def _line_in(exc: BaseException, path: Path, display: str) -> str:
-    """`file:line` of the spec file's last frame in the exception's traceback (just `file`
-    when the spec file is not in it)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
-    return f"{display}:{frames[-1].lineno}" if frames else display
 
 
 def pydantic_problems(exc: ValidationError, data: Any, source: Source) -> list[str]:

@@ -18,6 +18,7 @@ from xccgen.spec.names import (
 )
 from xccgen.spec.source import PathKey
 
+MAX_TYPE_DEPTH = 16  # Vec<Vec<...>> levels; a real interface uses two or three
 TYPE_TOKEN = re.compile(r"^(Vec<(?P<vec>.+)>|Option<(?P<opt>.+)>|(?P<opt2>.+)\?|(?P<name>\w+))$")
 
 
@@ -89,16 +90,20 @@ class TypeResolver(ResolverBase):
                     boxed.add(field_name)
             self.structs[name] = replace(struct, boxed=frozenset(boxed))
 
-    def parse_type(self, path: PathKey, text: str) -> ir.Type:
+    def parse_type(self, path: PathKey, text: str, depth: int = 1) -> ir.Type:
         text = text.strip()
+        if depth > MAX_TYPE_DEPTH:
+            raise self.abort(
+                path, f"type nests Vec/optional more than {MAX_TYPE_DEPTH} levels deep"
+            )
         match = TYPE_TOKEN.fullmatch(text)
         if not match:
             raise self.abort(path, f"cannot read type {text!r}")
         if match.group("vec"):
-            return ir.Type("Vec", self.parse_type(path, match.group("vec")))
+            return ir.Type("Vec", self.parse_type(path, match.group("vec"), depth + 1))
         inner = match.group("opt") or match.group("opt2")
         if inner:
-            item = self.parse_type(path, inner)
+            item = self.parse_type(path, inner, depth + 1)
             if item.name == "Option":
                 raise self.abort(path, f"type {text!r} nests optionals; use one `?`")
             return ir.Type("Option", item)
