@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import sys
 from typing import Any
 
 import black
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from xccgen import dsl
 from xccgen.spec.model import Spec
@@ -20,8 +23,22 @@ PY_KEYWORDS = {"as": "as_", "return": "return_"}
 
 def to_yaml(spec: Spec) -> str:
     data = spec.model_dump(by_alias=True, exclude_unset=True, mode="python")
+    # ruamel folds long double-quoted strings at width 100, and with some characters (U+FEFF,
+    # NEL, control escapes) the fold changes the string or makes YAML that does not parse. The
+    # text is read back to make sure; where it differs, strings are written unfolded.
+    for width in (100, sys.maxsize):
+        text = _dump_yaml(data, width)
+        try:
+            if YAML(typ="safe").load(text) == data:
+                return text
+        except YAMLError:
+            pass
+    raise AssertionError("xccgen bug: convert cannot write this spec as YAML losslessly")
+
+
+def _dump_yaml(data: dict, width: int) -> str:
     yaml = YAML()
-    yaml.width = 100
+    yaml.width = width
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
     yaml.dump(_flow_leaves(data), out)
@@ -40,6 +57,9 @@ def _flow_leaves(node: Any) -> Any:
         if all(not isinstance(v, dict | list) for v in node):
             seq.fa.set_flow_style()
         return seq
+    if isinstance(node, str) and not node.isprintable():
+        # ruamel would write some of these (NEL, U+2028) unquoted, where YAML reads a line break.
+        return DoubleQuotedScalarString(node)
     return node
 
 

@@ -38,8 +38,21 @@ class RenderedFile:
     text: str
 
 
+# The marker as a whole line of each file kind: `// ...`, `# ...`, `<!-- ... -->`, and the
+# `"//": "...",` entry of package.json. Only such a line marks a file as xccgen's own.
+MARKER_LINE = re.compile(
+    r'\s*(?://|#|<!--|"//":)\s*"?'
+    + re.escape(MARKER).replace(re.escape("{spec}"), r"[A-Za-z0-9_.-]+")
+    + r'(?:",?|\s*-->)?\s*'
+)
+
+
 def marker(contract: ir.Contract) -> str:
     return MARKER.format(spec=contract.spec_name)
+
+
+def is_marker_line(line: str) -> bool:
+    return MARKER_LINE.fullmatch(line) is not None
 
 
 def environment(target: str, override: Path | None) -> jinja2.Environment:

@@ -32,11 +32,46 @@ def load(path: Path) -> tuple[Spec, Source]:
     if not path.is_file():
         raise SpecError([f"{source.display}: no such spec file"])
     if path.suffix in YAML_SUFFIXES:
-        data = _read_yaml(path, source)
-        return validate(data, source), source
-    if path.suffix == ".py":
-        return python_file.read(path, source), source
-    raise SpecError([f"{source.display}: a spec is a .yaml, .yml or .py file"])
+        spec = validate(_read_yaml(path, source), source)
+    elif path.suffix == ".py":
+        spec = python_file.read(path, source)
+    else:
+        raise SpecError([f"{source.display}: a spec is a .yaml, .yml or .py file"])
+    problems = [source.error(where, why) for where, why in _text_problems(spec)]
+    if problems:
+        raise SpecError(problems)
+    return spec, source
+
+
+def _text_problems(spec: Spec) -> list[tuple[PathKey, str]]:
+    """Strings that are not Unicode text: a lone UTF-16 surrogate (`"\\ud83d"` written
+    JSON-style) cannot be written to a file, so no generated code could hold it."""
+    found: list[tuple[PathKey, str]] = []
+    stack: list[tuple[PathKey, Any]] = [((), spec.model_dump(by_alias=True, exclude_unset=True))]
+    while stack:
+        path, node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in items if isinstance(node, dict | list) else ():
+            if isinstance(child, dict | list):
+                stack.append((path + (key,), child))
+            for text in (key, child):
+                surrogate = _surrogate(text)
+                if surrogate:
+                    found.append(
+                        (
+                            path + (key,),
+                            f"U+{ord(surrogate):04X} is half of a UTF-16 surrogate pair, not a"
+                            " character; write the character itself (or \\U0001F600 style)",
+                        )
+                    )
+                    break
+    return sorted(found, key=lambda item: str(item[0]))
+
+
+def _surrogate(text: Any) -> str | None:
+    if isinstance(text, str):
+        return next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+    return None
 
 
 def validate(data: Any, source: Source) -> Spec:
