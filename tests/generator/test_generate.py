@@ -223,3 +223,28 @@ def test_a_directory_where_a_file_goes_stops_before_anything_is_written(tmp_path
     assert f"{lib} is in the way" in result.output
     assert readme.read_text() == "changed, and must stay so\n"
     assert len(tree(out)) == len(before) - 1
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (b"{{ 1 // 0 }}\n", "outcome.rs.jinja:1: ZeroDivisionError: integer division or modulo"),
+        (
+            b"{% macro r() %}{{ r() }}{% endmacro %}{{ r() }}\n",
+            "outcome.rs.jinja:1: recursion too deep",
+        ),
+        (b"\xff\xfe{{ x }}", "outcome.rs.jinja: not UTF-8 text"),
+        (b"{% if %}", "outcome.rs.jinja:1: Expected an expression"),
+        (b"{{ nope }}", "outcome.rs.jinja:1: 'nope' is undefined"),
+    ],
+    ids=["zero-division", "recursion", "not-utf8", "syntax", "undefined"],
+)
+def test_a_failing_template_override_is_one_located_line(tmp_path, cli, text, expected):
+    overrides = tmp_path / "templates" / "rust" / "src"
+    overrides.mkdir(parents=True)
+    (overrides / "outcome.rs.jinja").write_bytes(text)
+    out = tmp_path / "out"
+    result = cli("generate", SPECS[0], "-o", out, "--templates", tmp_path / "templates")
+    assert result.exit_code == 1
+    assert f"error: template {overrides}/{expected}" in result.output, result.output
+    assert not out.exists(), "nothing is written when a template fails"

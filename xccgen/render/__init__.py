@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,14 +111,37 @@ def render(contract: ir.Contract, target: str, override: Path | None = None) -> 
         }
         try:
             text = env.get_template(template_name).render(**base, **context)
-        except jinja2.TemplateError as exc:
-            where = (
-                f"{exc.filename}:{exc.lineno}" if getattr(exc, "lineno", None) else template_name
-            )
-            raise XccgenError(f"template {where}: {exc.message}") from None
+        except Exception as exc:  # a customised template can fail in any way: say where
+            raise XccgenError(template_problem(exc, template_file(env, template_name))) from None
         files.append(RenderedFile(out_path, tidy(text)))
     formatted = format_project(target, {f.path: f.text for f in files})
     return [RenderedFile(path, text) for path, text in formatted.items()]
+
+
+def template_file(env: jinja2.Environment, name: str) -> str:
+    """The file a template name is read from (the override's, if it has one)."""
+    for root in getattr(env.loader, "searchpath", []):
+        if (Path(root) / name).is_file():
+            return str(Path(root) / name)
+    return name
+
+
+def template_problem(exc: Exception, template_name: str) -> str:
+    """One line naming the template file and line a rendering error comes from."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+        return f"template {exc.filename}:{exc.lineno}: {exc.message}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"template {template_name}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+    # Jinja compiles templates to Python whose frames carry the template's file and line.
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".jinja")
+    ]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else template_name
+    if isinstance(exc, RecursionError):
+        return f"template {where}: recursion too deep (a macro that calls itself without end?)"
+    message = exc.message if isinstance(exc, jinja2.TemplateError) else str(exc)
+    kind = "" if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: "
+    return f"template {where}: {kind}{message}"
 
 
 def tidy(text: str) -> str:
