@@ -77,3 +77,19 @@ def stub_wasi(src: str | os.PathLike, dst: str | os.PathLike) -> list[str]:
         raise BuildError(f"{BINARY_NAME} stub-wasi {src} failed: {proc.stderr.strip()}")
     prefix = "stubbed "
     return [line[len(prefix) :] for line in proc.stderr.splitlines() if line.startswith(prefix)]
+
+
+def symbols(path: str | os.PathLike) -> dict[str, list[str]]:
+    """`functions` (from the name section, so of an unstripped module), `exports`, `imports`."""
+    proc = _run(["symbols", str(path)])
+    if proc.returncode != 0:
+        raise BuildError(f"{BINARY_NAME} symbols {path} failed: {proc.stderr.strip()}")
+    return json.loads(proc.stdout)
+
+
+def host_functions() -> list[str]:
+    """Every host function the NEAR runtime links into a contract (module `env`)."""
+    proc = _run(["host-functions"])
+    if proc.returncode != 0:
+        raise BuildError(f"{BINARY_NAME} host-functions failed: {proc.stderr.strip()}")
+    return json.loads(proc.stdout)

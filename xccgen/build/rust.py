@@ -215,8 +215,11 @@ def _optimise(raw: Path, out_wasm: Path, progress: Progress) -> None:
         raise BuildError(f"wasm-opt failed on {raw}:\n{_relevant_tail(proc.stderr, 20)}")
 
 
-def build_rust(project_dir: Path, out_wasm: Path, progress: Progress) -> Path:
-    """Build the contract crate at `project_dir` and write its optimised wasm to `out_wasm`."""
+def build_rust(
+    project_dir: Path, out_wasm: Path, progress: Progress, keep_raw: Path | None = None
+) -> Path:
+    """Build the contract crate at `project_dir` and write its optimised wasm to `out_wasm`
+    (and, given `keep_raw`, the linker's module as it was before optimising, names and all)."""
     project_dir = Path(project_dir).resolve()
     out_wasm = Path(out_wasm)
     if not (project_dir / "Cargo.toml").is_file():
@@ -232,6 +235,8 @@ def build_rust(project_dir: Path, out_wasm: Path, progress: Progress) -> Path:
             built = _run_cargo(project_dir, rust, progress)
             # Copy out before releasing the lock: the next build may reuse the same file name.
             shutil.copyfile(built, raw)
+        if keep_raw is not None:
+            shutil.copyfile(raw, keep_raw)
         _optimise(raw, out_wasm, progress)
     progress(f"wrote {out_wasm} ({out_wasm.stat().st_size} bytes)")
     return out_wasm

@@ -133,9 +133,7 @@ def template_problem(exc: Exception, template_name: str) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return f"template {template_name}: not UTF-8 text ({exc.reason} at byte {exc.start})"
     # Jinja compiles templates to Python whose frames carry the template's file and line.
-    frames = [
-        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".jinja")
-    ]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".jinja")]
     where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else template_name
     if isinstance(exc, RecursionError):
         return f"template {where}: recursion too deep (a macro that calls itself without end?)"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 WIRE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -46,8 +49,31 @@ GENERATED_NAMES = {
     "new",
     "default",
 }
-SDK_TYPES = {
+# Rust's prelude (std::prelude::rust_2021): a struct of one of these names would shadow it.
+RUST_PRELUDE = set(
+    "Box Clone Copy Default Drop Eq Extend Fn FnMut FnOnce From FromIterator Into IntoIterator "
+    "Iterator Ok Err Option Ord PartialEq PartialOrd Result Send Sized Some None String Sync "
+    "ToOwned ToString TryFrom TryInto Unpin Vec AsMut AsRef DoubleEndedIterator "
+    "ExactSizeIterator Debug Hash".split()
+)
+# What the generated Rust crate's `src/` holds besides one module per flow, and the crates its
+# code names by path: a flow module of one of these names would replace or shadow it.
+# (tests/generator/test_names.py checks both against the Rust plan and Cargo.toml template.)
+RUST_FIXED_MODULES = {
+    "lib": "the crate root",
+    "outcome": "the result helpers",
+    "types": "the external contracts' types",
+    "tests": "the unit tests",
+    "main": "a program: cargo would build it as a binary beside the contract",
+}
+RUST_CRATES = {"near_sdk", "std", "core", "alloc"}
+SDK_TYPES = RUST_PRELUDE | {
     "Contract",
+    "ContractExt",  # near-sdk's #[near] derives it from the contract struct
+    "GasWeight",
+    "PanicOnDefault",
+    "DeserializeOwned",
+    "RuntimeFeesConfig",
     "Promise",
     "PromiseOrValue",
     "PromiseError",
@@ -101,6 +127,48 @@ def identifier_problem(name: str, what: str, *, allow_generated: bool = False) -
         return f"{what} {name!r} is used by the generated code; choose another name"
     if len(name) > 64:
         return f"{what} {name!r} is longer than 64 characters"
+    return None
+
+
+LINKED_SYMBOLS = Path(__file__).with_name("linked_symbols.json")
+LINKED_IN = {
+    "rust": "a function the Rust build links into every contract",
+    "ts": "a function near-sdk-js links into every contract (C library or QuickJS)",
+    "host": "a NEAR host function, which every contract imports by that name",
+}
+
+
+@functools.cache
+def linked_symbols() -> dict[str, str]:
+    """Name -> why a method cannot have it (see xccgen.toolchain.symbols, which derives the
+    file from the toolchains)."""
+    found = json.loads(LINKED_SYMBOLS.read_text(encoding="utf-8"))
+    return {name: LINKED_IN[kind] for kind in ("host", "ts", "rust") for name in found[kind]}
+
+
+def method_name_problem(name: str, what: str) -> str | None:
+    """Why `name` cannot be a method the contract exports (a flow, its callback, a getter, the
+    init method): NEAR exports a method as a wasm function of that very name."""
+    why = linked_symbols().get(name)
+    if why:
+        return (
+            f"{what} {name!r} would export a function named like {why}, replacing it; "
+            "choose another name"
+        )
+    return None
+
+
+def flow_module_problem(name: str) -> str | None:
+    """Why a flow cannot be named `name`: each flow is a Rust module, `src/<flow>.rs`."""
+    if name in RUST_FIXED_MODULES:
+        return (
+            f"flow {name!r} would be written to src/{name}.rs, which holds "
+            f"{RUST_FIXED_MODULES[name]}; choose another name"
+        )
+    if name in RUST_CRATES:
+        return (
+            f"flow {name!r} would be a Rust module named like the crate {name}; choose another name"
+        )
     return None
 
 

@@ -26,6 +26,9 @@ WASI_LIBC = "/usr/lib/wasm32-wasi/libc.a"
 WASM_CFLAGS = ["--target=wasm32-wasi", "-mcpu=mvp", "-mno-bulk-memory", "-mno-sign-ext"]
 # Debian's wasi-libc carries DWARF (~150 KiB) where wasi-sdk's has none: strip it at link.
 WASM_LDFLAGS = ["-Wl,--strip-debug"]
+# Where to copy the linked module, names and all, before near-sdk-js optimises and strips it
+# (xccgen.toolchain.symbols reads which functions a contract is linked with).
+KEEP_LINKED = "XCCGEN_KEEP_LINKED"
 ENGINE_DIR_NAME = "quickjs"  # deps/quickjs: the sources xccgen installed, fixed per stamp
 
 
@@ -106,6 +109,12 @@ def main(args: list[str]) -> int:
     codegen_flags = [f for f in compile_flags if not f.startswith(("-D", "-I"))]  # -Oz, -flto...
     link = [CLANG, *WASM_CFLAGS, *codegen_flags, *map(str, inputs), *link_flags, *WASM_LDFLAGS]
     proc = subprocess.run([*link, "-o", output])
+    keep = os.environ.get(KEEP_LINKED)
+    if keep and proc.returncode == 0:
+        # Again, keeping the name section: without --strip-debug, and at -O0, where the clang
+        # driver does not run wasm-opt after the link (the LTO optimisation still runs).
+        unstripped = [f if f != "-Oz" else "-O0" for f in link[: -len(WASM_LDFLAGS)]]
+        subprocess.run([*unstripped, "-o", keep], check=True)
     for obj in inputs:
         if obj.parent == objects and obj.name.endswith(f"-{os.getpid()}.o"):
             obj.unlink(missing_ok=True)

@@ -3,18 +3,22 @@
 //! ```text
 //! xccgen-wasm check FILE [--export NAME]...   JSON report on stdout; exit 0 either way
 //! xccgen-wasm stub-wasi IN OUT                 replace WASI imports with local stubs
+//! xccgen-wasm symbols FILE                     JSON: named functions, exports, imports
+//! xccgen-wasm host-functions                   JSON: the host functions NEAR links
 //! ```
 //! FILE/IN may be a binary module or WebAssembly text.
 
 mod check;
 mod host_functions;
 mod stub;
+mod symbols;
 
 use std::path::Path;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: xccgen-wasm check FILE [--export NAME]...\n       xccgen-wasm stub-wasi IN OUT";
+const USAGE: &str = "usage: xccgen-wasm check FILE [--export NAME]...\n       \
+    xccgen-wasm stub-wasi IN OUT\n       xccgen-wasm symbols FILE\n       \
+    xccgen-wasm host-functions";
 
 fn read_module(path: &str) -> Result<Vec<u8>, String> {
     // `wat` passes binary modules through unchanged and assembles text ones.
@@ -53,6 +57,16 @@ fn run(args: &[String]) -> Result<(), String> {
             for name in &result.stubbed {
                 eprintln!("stubbed {name}");
             }
+            Ok(())
+        }
+        [cmd, file] if cmd == "symbols" => {
+            let bytes = read_module(file)?;
+            let found = symbols::symbols(&bytes).map_err(|e| format!("{file}: {e}"))?;
+            println!("{found}");
+            Ok(())
+        }
+        [cmd] if cmd == "host-functions" => {
+            println!("{}", serde_json::json!(host_functions::NEAR_HOST_FUNCTIONS));
             Ok(())
         }
         _ => Err(USAGE.to_string()),

@@ -17,8 +17,8 @@ from xccgen.ir.resolve.flows import FlowResolver
 from xccgen.ir.resolve.types import TypeResolver
 from xccgen.ir.resolve.values import ValueResolver
 from xccgen.spec import model as m
-from xccgen.spec.names import account_id_problem, did_you_mean
-from xccgen.spec.source import Source
+from xccgen.spec.names import account_id_problem, did_you_mean, method_name_problem
+from xccgen.spec.source import PathKey, Source, format_path
 from xccgen.units import MAX_GAS, parse_deposit, parse_gas
 
 __all__ = ["Resolver", "resolve"]
@@ -42,10 +42,13 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
             self.resolve_external(name, external)
         self.defaults = self.resolve_defaults(spec.defaults)
         flows = []
-        method_names = {init.name: ("contract", "init")} if init else {}
+        method_names: dict[str, PathKey] = {}
+        if init:
+            self.claim_method(method_names, init.name, ("contract", "init", "name"), "init method")
         for field_name, f in self.state.items():
             if f.view:
-                method_names[f"get_{field_name}"] = ("contract", "state", field_name)
+                getter = f"get_{field_name}"
+                self.claim_method(method_names, getter, ("contract", "state", field_name), "getter")
         for name, flow in spec.flows.items():
             try:
                 resolved = self.resolve_flow(name, flow)
@@ -57,16 +60,11 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
                     f"`lock: true` keeps its flag in a field {resolved.lock_field!r}, "
                     "which the state already has; rename that field",
                 )
-            methods = [resolved.name] + [s.callback.name for s in resolved.steps()]
-            methods += [f"is_{resolved.lock_field}"] if resolved.lock else []
-            for method in methods:
-                if method in method_names:
-                    self.fail(
-                        ("flows", name),
-                        f"method name {method!r} is already used at "
-                        f"{'.'.join(map(str, method_names[method]))}",
-                    )
-                method_names[method] = ("flows", name)
+            methods = [("flow", resolved.name)]
+            methods += [("callback", s.callback.name) for s in resolved.steps()]
+            methods += [("lock getter", f"is_{resolved.lock_field}")] if resolved.lock else []
+            for what, method in methods:
+                self.claim_method(method_names, method, ("flows", name), what)
             flows.append(resolved)
         for field_name in self.state:
             if field_name in method_names:  # a TypeScript class cannot have both
@@ -106,6 +104,19 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
         self.state[name] = ir.StateField(
             name, type_, default, field_spec.description, field_spec.view
         )
+
+    def claim_method(
+        self, claimed: dict[str, PathKey], name: str, path: PathKey, what: str
+    ) -> None:
+        """Record an exported method's name; report it if another method or the toolchain's
+        own symbols already have it."""
+        if name in claimed:
+            self.fail(path, f"method name {name!r} is already used at {format_path(claimed[name])}")
+            return
+        claimed[name] = path
+        problem = method_name_problem(name, what)
+        if problem:
+            self.fail(path, problem)
 
     def resolve_init(self, init: m.Init | None) -> ir.Init | None:
         if init is None:

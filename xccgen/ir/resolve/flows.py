@@ -14,6 +14,7 @@ from xccgen.ir.resolve.values import PLACEHOLDER, Scope, expr_type
 from xccgen.spec import model as m
 from xccgen.spec.names import (
     did_you_mean,
+    flow_module_problem,
 )
 from xccgen.spec.source import PathKey
 from xccgen.units import MAX_GAS, parse_deposit, parse_gas
@@ -24,6 +25,9 @@ class FlowResolver(ResolverBase):
         path = ("flows", name)
         if not self.check_identifier(path, name, "flow"):
             raise Problems()
+        module_problem = flow_module_problem(name)
+        if module_problem:
+            raise self.abort(path, module_problem)
         params = []
         for pname, ptype in flow.params.items():
             if self.check_identifier(path + ("params", pname), pname, "parameter"):
