@@ -34,3 +34,11 @@ def write_spec(tmp_path):
         return path
 
     return write
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--hostile-long",
+        action="store_true",
+        help="run tests/hostile with many more examples (a release check: up to an hour)",
+    )
