@@ -27,7 +27,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from xccgen.build import FIXTURE_EXPORTS, TARGETS, build_contract
+from xccgen.compile import FIXTURE_EXPORTS, TARGETS, build_contract
 from xccgen.paths import fixtures_dir
 
 console = Console(stderr=True)
@@ -70,7 +70,7 @@ def bench_target(target: str, items, cold: bool, table: Table) -> None:
             os.environ["XCCGEN_CACHE"] = str(Path(tmp) / "cache")
         try:
             # The module checker is built once per cache; keep it out of the compile times.
-            from xccgen.wasm import ensure_built
+            from xccgen.compile.wasm import ensure_built
 
             ensure_built(lambda m: console.print(m, style="dim", markup=False))
             rounds = {

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from xccgen import wasm
+from xccgen.compile import wasm
 from xccgen.errors import BuildError, ToolchainMissing
 from xccgen.toolchain import host_crate, sandbox
 from xccgen.toolchain.host_crate import HostCrate

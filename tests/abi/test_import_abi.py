@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.mutation import mutants
-from xccgen.build import build_contract, fixture_project
-from xccgen.build.ts import stage_project
+from xccgen.compile import build_contract, fixture_project
+from xccgen.compile.ts import stage_project
 from xccgen.importers.abi import import_abi, to_yaml
 from xccgen.importers.sources import read_abi
 from xccgen.paths import cache_dir

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from xccgen.build import FIXTURE_EXPORTS, build_contract, build_fixture, fixture_project
-from xccgen.build.rust import build_rust
 from xccgen.cli import main
+from xccgen.compile import FIXTURE_EXPORTS, build_contract, build_fixture, fixture_project
+from xccgen.compile.rust import build_rust
+from xccgen.compile.wasm import check_module
 from xccgen.errors import BuildError, ToolchainMissing
 from xccgen.toolchain import rust as tc
-from xccgen.wasm import check_module
 
 pytestmark = pytest.mark.toolchain
 
@@ -161,7 +161,7 @@ def test_rust_lld_install_links_lld_only_when_missing(tmp_path: Path, monkeypatc
 
 def test_panics_carry_their_message(tmp_path):
     """A contract's panic reaches the chain as its message, not as an `unreachable` trap."""
-    from xccgen.build import build_fixture
+    from xccgen.compile import build_fixture
     from xccgen.sandbox import Sandbox
 
     wasm = build_fixture("faulty", "rust")

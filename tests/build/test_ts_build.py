@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from xccgen.build import FIXTURE_EXPORTS, fixture_project
-from xccgen.build.ts import build_ts, work_dir
+from xccgen.compile import FIXTURE_EXPORTS, fixture_project
+from xccgen.compile.ts import build_ts, work_dir
+from xccgen.compile.wasm import check_module
 from xccgen.errors import BuildError, ToolchainMissing
-from xccgen.wasm import check_module
 
 pytestmark = [pytest.mark.toolchain, pytest.mark.slow]
 
@@ -184,7 +184,7 @@ def test_guestbook_runs_with_u128_deposits(built):
 
 
 def test_stage_copies_the_project_and_links_the_shared_node_modules(tmp_path):
-    from xccgen.build.ts import stage_project
+    from xccgen.compile.ts import stage_project
 
     project = tmp_path / "proj"
     (project / "src").mkdir(parents=True)

@@ -1,5 +1,5 @@
-"""`xccgen.wasm`: the contract checks reject what the NEAR runtime would reject, with a message
-that names the problem, and `stub_wasi` removes WASI imports without breaking the module.
+"""`xccgen.compile.wasm`: the contract checks reject what the NEAR runtime would reject, with a
+message that names the problem, and `stub_wasi` removes WASI imports without breaking the module.
 
 Test modules are WebAssembly text; `xccgen-wasm` assembles .wat itself (the `wat` crate)."""
 
@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from xccgen.wasm import check_module, stub_wasi
+from xccgen.compile.wasm import check_module, stub_wasi
 
 pytestmark = pytest.mark.toolchain
 

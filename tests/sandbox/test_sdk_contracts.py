@@ -1,11 +1,11 @@
 """Contracts built by the official SDKs run in the sandbox: the fixture contracts (near-sdk-rs
-and near-sdk-js builds of hello, counter and guest-book), built by `xccgen.build`."""
+and near-sdk-js builds of hello, counter and guest-book), built by `xccgen.compile`."""
 
 from __future__ import annotations
 
 import pytest
 
-from xccgen.build import build_fixture
+from xccgen.compile import build_fixture
 
 pytestmark = [pytest.mark.toolchain, pytest.mark.slow]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from xccgen.build import FIXTURE_EXPORTS, TARGETS, build_contract, render_table
+from xccgen.compile import FIXTURE_EXPORTS, TARGETS, build_contract, render_table
 from xccgen.errors import BuildError, XccgenError
 from xccgen.paths import fixtures_dir
 

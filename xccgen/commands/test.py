@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from xccgen.analysis.gas import flow_gas
-from xccgen.build import TARGETS, build_contract, build_fixture
+from xccgen.compile import TARGETS, build_contract, build_fixture
 from xccgen.errors import XccgenError
 from xccgen.output import generate_for_build
 from xccgen.pipeline import load_checked
-from xccgen.scenarios import Result, load_scenarios, run
+from xccgen.scenarios import Result, compare_targets, load_scenarios, run
 
 
 @click.command("test")
@@ -99,25 +99,6 @@ def test_command(specs, target, fixture_target, out_root, build_dir, as_json) ->
         raise XccgenError(
             f"{len(failed)} scenario run(s) failed, {len(disagreements)} disagreement(s)"
         )
-
-
-def compare_targets(results: list[tuple[str, Result]]) -> list[str]:
-    """Rust and TypeScript builds of one spec must return and log the same things."""
-    by_key: dict[tuple[str, str], dict[str, Result]] = {}
-    for spec_name, r in results:
-        by_key.setdefault((spec_name, r.scenario), {})[r.target] = r
-    out = []
-    for (spec_name, scenario), runs in by_key.items():
-        first, *rest = runs.values()
-        for other in rest:
-            where = f"{spec_name}/{scenario}: {first.target} vs {other.target}:"
-            if (first.status, first.value) != (other.status, other.value):
-                out.append(
-                    f"{where} {first.status} {first.value!r} vs {other.status} {other.value!r}"
-                )
-            if first.logs != other.logs:
-                out.append(f"{where} logs {first.logs!r} vs {other.logs!r}")
-    return out
 
 
 def estimate(contract, scenario) -> int | None:

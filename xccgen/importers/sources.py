@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from xccgen.build.ts import ENTRY, output_tail, stage_project
+from xccgen.compile.ts import ENTRY, output_tail, stage_project
 from xccgen.errors import XccgenError
 from xccgen.importers.abi import Abi, parse_abi
 from xccgen.paths import cache_dir

@@ -54,10 +54,10 @@ flows:
 
 def derive(progress=print) -> dict[str, list[str]]:
     """Build the probe in both targets and collect what each links in."""
-    from xccgen.build.rust import build_rust
-    from xccgen.build.ts import build_ts
+    from xccgen.compile.rust import build_rust
+    from xccgen.compile.ts import build_ts
+    from xccgen.compile.wasm import host_functions, symbols
     from xccgen.output import generate, write
-    from xccgen.wasm import host_functions, symbols
 
     with tempfile.TemporaryDirectory(prefix="xccgen-symbols-") as tmp:
         root = Path(tmp)

@@ -22,7 +22,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from xccgen import wasm
+from xccgen.compile import wasm
 from xccgen.paths import cache_dir
 from xccgen.render.formatting import PRETTIER_VERSION
 from xccgen.toolchain import quickjs

@@ -110,8 +110,8 @@ def _run_sdk(project_dir: Path, work: Path, out_wasm: Path, progress: Progress) 
 
 def build_ts(project_dir: Path, out_wasm: Path, progress: Progress) -> Path:
     """Build `project_dir` (near-sdk-js 2.0) to `out_wasm`; returns `out_wasm`."""
+    from xccgen.compile.wasm import check_module
     from xccgen.toolchain import ts
-    from xccgen.wasm import check_module
 
     project_dir, out_wasm = Path(project_dir).resolve(), Path(out_wasm)
     if not (project_dir / ENTRY).is_file():

@@ -67,7 +67,7 @@ def _builder(target: str):
     """The module that builds `target`: `build_<target>(project_dir, out_wasm, progress)`."""
     if target not in TARGETS:
         raise BuildError(f"unknown build target {target!r}: expected one of {', '.join(TARGETS)}")
-    return importlib.import_module(f"xccgen.build.{target}")
+    return importlib.import_module(f"xccgen.compile.{target}")
 
 
 def source_files(project_dir: Path) -> list[Path]:
@@ -121,7 +121,7 @@ def _write_manifest(out_dir: Path, manifest: dict) -> None:
 
 
 def _check(path: Path, exports: list[str]) -> None:
-    from xccgen.wasm import check_module
+    from xccgen.compile.wasm import check_module
 
     report = check_module(path, exports)
     if not report.ok:
