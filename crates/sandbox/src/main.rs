@@ -5,16 +5,18 @@
 mod chain;
 mod ext;
 mod fees;
+mod protocol;
 mod types;
 
 use base64::Engine;
-use chain::{Chain, TxResult};
+use chain::Chain;
 use near_primitives_core::types::AccountId;
 use near_vm_runner::FilesystemContractRuntimeCache;
+use protocol::{b64, reply};
 use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
-use types::{b64, Action, Status};
+use types::{Action, FunctionCall, Transaction};
 
 type OpResult = Result<Value, String>;
 
@@ -66,20 +68,24 @@ fn code_field(req: &Value) -> Result<Vec<u8>, String> {
     Ok(code)
 }
 
-fn parse_action(a: &Value) -> Result<Action, String> {
+fn function_call(req: &Value, default_gas: u64) -> Result<Action, String> {
+    Ok(Action::FunctionCall(FunctionCall {
+        method: str_field(req, "method")?.to_string(),
+        args: bytes_field(req, "args_b64")?,
+        gas: u64::try_from(uint_field(req, "gas", Some(default_gas.into()))?)
+            .map_err(|_| "gas does not fit in u64".to_string())?,
+        deposit: uint_field(req, "deposit", Some(0))?,
+    }))
+}
+
+fn parse_action(a: &Value, default_gas: u64) -> Result<Action, String> {
     let kind = str_field(a, "type")?;
     Ok(match kind {
         "CreateAccount" => Action::CreateAccount,
         "DeployContract" => Action::DeployContract {
             code: code_field(a)?,
         },
-        "FunctionCall" => Action::FunctionCall {
-            method: str_field(a, "method")?.to_string(),
-            args: bytes_field(a, "args_b64")?,
-            gas: u64::try_from(uint_field(a, "gas", Some(300_000_000_000_000))?)
-                .map_err(|_| "gas does not fit in u64".to_string())?,
-            deposit: uint_field(a, "deposit", Some(0))?,
-        },
+        "FunctionCall" => function_call(a, default_gas)?,
         "Transfer" => Action::Transfer {
             deposit: uint_field(a, "deposit", None)?,
         },
@@ -90,43 +96,24 @@ fn parse_action(a: &Value) -> Result<Action, String> {
     })
 }
 
-/// The transaction's final result: follow `SuccessReceiptId` from the transaction to the receipt
-/// whose value or failure is the answer, as clients (near-workspaces, near-api-js) do.
-fn tx_json(result: TxResult) -> Value {
-    let outcomes = &result.outcomes;
-    let by_id: std::collections::HashMap<_, _> = outcomes.iter().map(|o| (o.id, o)).collect();
-    let mut current = &outcomes[0];
-    let mut steps = 0;
-    let (status, value, error, message) = loop {
-        match &current.status {
-            Status::SuccessValue(v) => break ("success", Some(b64(v)), Value::Null, None),
-            Status::Failure(e, m) => break ("failure", None, e.clone(), Some(m.clone())),
-            Status::SuccessReceiptId(id) => match by_id.get(id) {
-                Some(next) if steps < 10_000 => {
-                    current = next;
-                    steps += 1;
-                }
-                _ => break ("pending", None, Value::Null, None),
-            },
-        }
-    };
-    let gas: u128 = outcomes.iter().map(|o| u128::from(o.gas_burnt)).sum();
-    let tokens: u128 = outcomes.iter().map(|o| o.tokens_burnt).sum();
-    let logs: Vec<&String> = outcomes.iter().flat_map(|o| o.logs.iter()).collect();
-    json!({
-        "status": status,
-        "value_b64": value,
-        "error": error,
-        "message": message,
-        "logs": logs,
-        "gas_burnt": gas.to_string(),
-        "tokens_burnt": tokens.to_string(),
-        "outcomes": outcomes.iter().map(|o| o.to_json()).collect::<Vec<_>>(),
+fn transaction(tx: &Value, default_gas: u64) -> Result<Transaction, String> {
+    let actions = tx
+        .get("actions")
+        .and_then(Value::as_array)
+        .ok_or("missing array field `actions`")?
+        .iter()
+        .map(|a| parse_action(a, default_gas))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Transaction {
+        signer_id: account_field(tx, "signer")?,
+        receiver_id: account_field(tx, "receiver")?,
+        actions,
     })
 }
 
 fn handle(chain: &mut Chain, req: &Value) -> OpResult {
     let op = str_field(req, "op")?;
+    let default_gas = chain.default_function_call_gas();
     match op {
         "ping" => {
             let fees = &chain.config.fees;
@@ -151,25 +138,21 @@ fn handle(chain: &mut Chain, req: &Value) -> OpResult {
         "deploy" => {
             let id = account_field(req, "account_id")?;
             let code = code_field(req)?;
-            Ok(tx_json(chain.submit(
-                id.clone(),
-                id,
-                vec![Action::DeployContract { code }],
-            )))
+            let tx = Transaction {
+                signer_id: id.clone(),
+                receiver_id: id,
+                actions: vec![Action::DeployContract { code }],
+            };
+            Ok(reply::transaction(&chain.submit(tx)))
         }
         "call" => {
-            let action = Action::FunctionCall {
-                method: str_field(req, "method")?.to_string(),
-                args: bytes_field(req, "args_b64")?,
-                gas: u64::try_from(uint_field(req, "gas", Some(300_000_000_000_000))?)
-                    .map_err(|_| "gas does not fit in u64".to_string())?,
-                deposit: uint_field(req, "deposit", Some(0))?,
+            let action = function_call(req, default_gas)?;
+            let tx = Transaction {
+                signer_id: account_field(req, "signer")?,
+                receiver_id: account_field(req, "receiver")?,
+                actions: vec![action],
             };
-            let (signer, receiver) = (
-                account_field(req, "signer")?,
-                account_field(req, "receiver")?,
-            );
-            Ok(tx_json(chain.submit(signer, receiver, vec![action])))
+            Ok(reply::transaction(&chain.submit(tx)))
         }
         "submit_all" => {
             // Several transactions in one block, e.g. a second call while the first is pending.
@@ -178,38 +161,14 @@ fn handle(chain: &mut Chain, req: &Value) -> OpResult {
                 .and_then(Value::as_array)
                 .ok_or("missing array field `transactions`")?
                 .iter()
-                .map(|tx| {
-                    let actions = tx
-                        .get("actions")
-                        .and_then(Value::as_array)
-                        .ok_or("missing array field `actions`")?
-                        .iter()
-                        .map(parse_action)
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok((
-                        account_field(tx, "signer")?,
-                        account_field(tx, "receiver")?,
-                        actions,
-                    ))
-                })
+                .map(|tx| transaction(tx, default_gas))
                 .collect::<Result<Vec<_>, String>>()?;
             let results = chain.submit_all(txs);
-            Ok(json!({"results": results.into_iter().map(tx_json).collect::<Vec<_>>()}))
+            Ok(json!({"results": results.iter().map(reply::transaction).collect::<Vec<_>>()}))
         }
-        "transact" => {
-            let actions = req
-                .get("actions")
-                .and_then(Value::as_array)
-                .ok_or("missing array field `actions`")?
-                .iter()
-                .map(parse_action)
-                .collect::<Result<Vec<_>, _>>()?;
-            let (signer, receiver) = (
-                account_field(req, "signer")?,
-                account_field(req, "receiver")?,
-            );
-            Ok(tx_json(chain.submit(signer, receiver, actions)))
-        }
+        "transact" => Ok(reply::transaction(
+            &chain.submit(transaction(req, default_gas)?),
+        )),
         "view" => {
             let id = account_field(req, "account_id")?;
             match chain.view(
@@ -257,7 +216,7 @@ fn handle(chain: &mut Chain, req: &Value) -> OpResult {
         "advance" => {
             let blocks =
                 u64::try_from(uint_field(req, "blocks", Some(1))?).map_err(|e| e.to_string())?;
-            Ok(tx_json_or_empty(chain.advance(blocks)))
+            Ok(reply::outcomes(&chain.advance(blocks)))
         }
         "reset" => {
             chain.reset();
@@ -272,10 +231,6 @@ fn handle(chain: &mut Chain, req: &Value) -> OpResult {
         }
         other => Err(format!("unknown op {other:?}")),
     }
-}
-
-fn tx_json_or_empty(result: TxResult) -> Value {
-    json!({"outcomes": result.outcomes.iter().map(|o| o.to_json()).collect::<Vec<_>>()})
 }
 
 fn cache_dir() -> PathBuf {
@@ -340,7 +295,7 @@ fn main() {
                 // Kept to undo a request that panics halfway (cheap: code is shared by Arc).
                 let mutating = matches!(
                     req.get("op").and_then(Value::as_str),
-                    Some("deploy" | "call" | "transact" | "advance")
+                    Some("deploy" | "call" | "transact" | "submit_all" | "advance")
                 );
                 let backup = mutating.then(|| chain.state.clone());
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
