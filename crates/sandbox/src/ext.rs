@@ -1,7 +1,7 @@
 //! The sandbox's `External`: contract storage of one account and the receipts a contract creates
 //! (nearcore's `RuntimeExt` and `ReceiptManager`, over an in-memory state).
 
-use crate::types::{Action, DataReceiver};
+use crate::types::{Action, DataReceiver, FunctionCall};
 use near_crypto::PublicKey;
 use near_primitives_core::hash::{hash, CryptoHash, YieldId};
 use near_primitives_core::types::{AccountId, Balance, Gas, GasWeight, Nonce, NonceIndex};
@@ -26,6 +26,30 @@ pub struct NewReceipt {
     pub is_refund: bool,
 }
 
+impl NewReceipt {
+    /// An empty action receipt to `receiver_id`, waiting for nothing.
+    pub fn to(receiver_id: AccountId) -> Self {
+        NewReceipt {
+            receiver_id,
+            output_data_receivers: vec![],
+            input_data_ids: vec![],
+            actions: vec![],
+            refund_to: None,
+            is_yield: false,
+            is_refund: false,
+        }
+    }
+
+    /// A refund of `amount` yoctoNEAR to `to`.
+    pub fn refund(to: AccountId, amount: u128) -> Self {
+        NewReceipt {
+            actions: vec![Action::Transfer { deposit: amount }],
+            is_refund: true,
+            ..NewReceipt::to(to)
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct ReceiptManager {
     pub receipts: Vec<NewReceipt>,
@@ -40,6 +64,12 @@ impl ReceiptManager {
         let actions = &mut self.receipts[index as usize].actions;
         actions.push(action);
         actions.len() - 1
+    }
+
+    /// Records an action the sandbox does not implement; the receipt fails when it runs.
+    fn push_unsupported(&mut self, index: ReceiptIndex, name: &str) -> usize {
+        let name = name.to_string();
+        self.push(index, Action::Unsupported { name })
     }
 
     /// Give unused gas to weighted function calls, as nearcore's `distribute_gas`: each its
@@ -57,12 +87,17 @@ impl ReceiptManager {
                 share = unused_gas - distributed;
             }
             distributed += share;
-            if let Action::FunctionCall { gas, .. } = &mut self.receipts[r].actions[a] {
-                *gas = gas.saturating_add(share);
+            if let Action::FunctionCall(call) = &mut self.receipts[r].actions[a] {
+                call.gas = call.gas.saturating_add(share);
             }
         }
         distributed
     }
+}
+
+/// A public key as the sandbox stores it: borsh-encoded, as nearcore keys its access keys.
+fn key_bytes(public_key: &PublicKey) -> Vec<u8> {
+    borsh::to_vec(public_key).expect("borsh encoding of a public key cannot fail")
 }
 
 struct OwnedValue(Vec<u8>);
@@ -78,24 +113,23 @@ impl ValuePtr for OwnedValue {
 
 pub struct SandboxExt<'a> {
     /// Committed contract storage of the account.
-    pub base: &'a BTreeMap<Vec<u8>, Vec<u8>>,
+    base: &'a BTreeMap<Vec<u8>, Vec<u8>>,
     /// Writes of the current receipt (None = removed); committed only if the receipt succeeds.
-    pub overlay: &'a mut BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    overlay: &'a mut BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     pub receipts: ReceiptManager,
     /// Yields of this account that wait for `promise_yield_resume`.
-    pub open_yields: &'a HashSet<CryptoHash>,
-    pub action_hash: CryptoHash,
-    pub block_height: u64,
-    pub data_count: u64,
+    open_yields: &'a HashSet<CryptoHash>,
+    action_hash: CryptoHash,
+    block_height: u64,
+    data_count: u64,
     /// Trie nodes a lookup of a committed key touches (see `ttn_depth`).
-    pub ttn_depth: u64,
-    pub chain_id: String,
+    ttn_depth: u64,
 }
 
 /// Trie nodes touched by a lookup in an account with `keys` entries: the root and the account's
 /// prefix, one branch level per hex digit of the entry count, and the leaf. The real count depends
 /// on the whole shard's trie; this keeps it deterministic and growing with the state.
-pub fn ttn_depth(keys: usize) -> u64 {
+fn ttn_depth(keys: usize) -> u64 {
     let mut levels = 0u64;
     let mut n = keys as u64;
     while n > 0 {
@@ -105,7 +139,31 @@ pub fn ttn_depth(keys: usize) -> u64 {
     3 + levels
 }
 
-impl SandboxExt<'_> {
+/// The chain id contracts see (`env::chain_id`-style host functions).
+const CHAIN_ID: &str = "sandbox";
+
+impl<'a> SandboxExt<'a> {
+    /// The `External` of one function call to an account whose committed storage is `base`;
+    /// `action_hash` seeds the ids of the data receipts it creates.
+    pub fn new(
+        base: &'a BTreeMap<Vec<u8>, Vec<u8>>,
+        overlay: &'a mut BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        open_yields: &'a HashSet<CryptoHash>,
+        action_hash: CryptoHash,
+        block_height: u64,
+    ) -> Self {
+        SandboxExt {
+            base,
+            overlay,
+            receipts: ReceiptManager::default(),
+            open_yields,
+            action_hash,
+            block_height,
+            data_count: 0,
+            ttn_depth: ttn_depth(base.len()),
+        }
+    }
+
     fn lookup(
         &self,
         tracker: &mut dyn StorageAccessTracker,
@@ -197,7 +255,7 @@ impl External for SandboxExt<'_> {
     }
 
     fn chain_id(&self) -> String {
-        self.chain_id.clone()
+        CHAIN_ID.to_string()
     }
 
     fn create_action_receipt(
@@ -220,13 +278,8 @@ impl External for SandboxExt<'_> {
             input_data_ids.push(data_id);
         }
         self.receipts.receipts.push(NewReceipt {
-            receiver_id,
-            output_data_receivers: vec![],
             input_data_ids,
-            actions: vec![],
-            refund_to: None,
-            is_yield: false,
-            is_refund: false,
+            ..NewReceipt::to(receiver_id)
         });
         Ok(self.receipts.receipts.len() as ReceiptIndex - 1)
     }
@@ -237,13 +290,9 @@ impl External for SandboxExt<'_> {
     ) -> ExtResult<(ReceiptIndex, CryptoHash)> {
         let data_id = self.generate_data_id();
         self.receipts.receipts.push(NewReceipt {
-            receiver_id,
-            output_data_receivers: vec![],
             input_data_ids: vec![data_id],
-            actions: vec![],
-            refund_to: None,
             is_yield: true,
-            is_refund: false,
+            ..NewReceipt::to(receiver_id)
         });
         Ok((self.receipts.receipts.len() as ReceiptIndex - 1, data_id))
     }
@@ -297,9 +346,8 @@ impl External for SandboxExt<'_> {
         _code: Vec<u8>,
         _mode: GlobalContractDeployMode,
     ) {
-        let name = "DeployGlobalContract".to_string();
         self.receipts
-            .push(receipt_index, Action::Unsupported { name });
+            .push_unsupported(receipt_index, "DeployGlobalContract");
     }
 
     fn append_action_use_global_contract(
@@ -307,9 +355,8 @@ impl External for SandboxExt<'_> {
         receipt_index: ReceiptIndex,
         _contract_id: GlobalContractIdentifier,
     ) {
-        let name = "UseGlobalContract".to_string();
         self.receipts
-            .push(receipt_index, Action::Unsupported { name });
+            .push_unsupported(receipt_index, "UseGlobalContract");
     }
 
     fn append_action_deterministic_state_init(
@@ -318,9 +365,8 @@ impl External for SandboxExt<'_> {
         _contract_id: GlobalContractIdentifier,
         _amount: Balance,
     ) -> ActionIndex {
-        let name = "DeterministicStateInit".to_string();
         self.receipts
-            .push(receipt_index, Action::Unsupported { name }) as ActionIndex
+            .push_unsupported(receipt_index, "DeterministicStateInit") as ActionIndex
     }
 
     fn set_deterministic_state_init_data_entry(
@@ -343,12 +389,12 @@ impl External for SandboxExt<'_> {
         gas_weight: GasWeight,
     ) -> ExtResult<()> {
         let method = String::from_utf8(method_name).map_err(|_| HostError::InvalidMethodName)?;
-        let action = Action::FunctionCall {
+        let action = Action::FunctionCall(FunctionCall {
             method,
             args,
             gas: prepaid_gas.as_gas(),
             deposit: attached_deposit.as_yoctonear(),
-        };
+        });
         let action_index = self.receipts.push(receipt_index, action);
         if gas_weight.0 > 0 {
             self.receipts
@@ -371,9 +417,8 @@ impl External for SandboxExt<'_> {
         _public_key: PublicKey,
         _deposit: Balance,
     ) {
-        let name = "TransferToGasKey".to_string();
         self.receipts
-            .push(receipt_index, Action::Unsupported { name });
+            .push_unsupported(receipt_index, "TransferToGasKey");
     }
 
     fn append_action_add_gas_key_with_full_access(
@@ -382,9 +427,7 @@ impl External for SandboxExt<'_> {
         _public_key: PublicKey,
         _num_nonces: NonceIndex,
     ) {
-        let name = "AddGasKey".to_string();
-        self.receipts
-            .push(receipt_index, Action::Unsupported { name });
+        self.receipts.push_unsupported(receipt_index, "AddGasKey");
     }
 
     fn append_action_add_gas_key_with_function_call(
@@ -396,9 +439,7 @@ impl External for SandboxExt<'_> {
         _receiver_id: AccountId,
         _method_names: Vec<Vec<u8>>,
     ) -> ExtResult<()> {
-        let name = "AddGasKey".to_string();
-        self.receipts
-            .push(receipt_index, Action::Unsupported { name });
+        self.receipts.push_unsupported(receipt_index, "AddGasKey");
         Ok(())
     }
 
@@ -422,7 +463,7 @@ impl External for SandboxExt<'_> {
         public_key: PublicKey,
         _nonce: Nonce,
     ) {
-        let public_key = borsh::to_vec(&public_key).unwrap_or_default();
+        let public_key = key_bytes(&public_key);
         self.receipts.push(
             receipt_index,
             Action::AddKey {
@@ -445,7 +486,7 @@ impl External for SandboxExt<'_> {
             .into_iter()
             .map(|n| String::from_utf8(n).map_err(|_| HostError::InvalidMethodName))
             .collect::<Result<Vec<_>, _>>()?;
-        let public_key = borsh::to_vec(&public_key).unwrap_or_default();
+        let public_key = key_bytes(&public_key);
         let action = Action::AddKey {
             public_key,
             method_names: Some(names),
@@ -455,7 +496,7 @@ impl External for SandboxExt<'_> {
     }
 
     fn append_action_delete_key(&mut self, receipt_index: ReceiptIndex, public_key: PublicKey) {
-        let public_key = borsh::to_vec(&public_key).unwrap_or_default();
+        let public_key = key_bytes(&public_key);
         self.receipts
             .push(receipt_index, Action::DeleteKey { public_key });
     }

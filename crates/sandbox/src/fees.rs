@@ -1,7 +1,7 @@
 //! Send and execution fees of actions, from the protocol's fee schedule (nearcore's
 //! `runtime/runtime/src/config.rs` computes the same sums for transactions and receipts).
 
-use crate::types::Action;
+use crate::types::{Action, FunctionCall};
 use near_parameters::{transfer_exec_fee, transfer_send_fee, ActionCosts, RuntimeFeesConfig};
 use near_primitives_core::types::AccountId;
 
@@ -28,7 +28,7 @@ pub fn action_fee(
             f(ActionCosts::deploy_contract_base)
                 + f(ActionCosts::deploy_contract_byte) * code.len() as u64
         }
-        Action::FunctionCall { method, args, .. } => {
+        Action::FunctionCall(FunctionCall { method, args, .. }) => {
             let bytes = (method.len() + args.len()) as u64;
             f(ActionCosts::function_call_base) + f(ActionCosts::function_call_byte) * bytes
         }
@@ -59,6 +59,7 @@ pub fn action_fee(
     }
 }
 
+/// The fee of a new action receipt itself: send part or execution part, as in `action_fee`.
 pub fn receipt_fee(fees: &RuntimeFeesConfig, send: Option<bool>) -> u64 {
     fee_gas(fees, ActionCosts::new_action_receipt, send)
 }
@@ -86,21 +87,25 @@ pub fn total_exec_fees(fees: &RuntimeFeesConfig, actions: &[Action], receiver: &
             .sum::<u64>()
 }
 
+/// Gas attached to the function calls of a transaction or receipt.
 pub fn total_prepaid_gas(actions: &[Action]) -> u64 {
     actions
         .iter()
         .map(|a| match a {
-            Action::FunctionCall { gas, .. } => *gas,
+            Action::FunctionCall(call) => call.gas,
             _ => 0,
         })
         .sum()
 }
 
+/// yoctoNEAR the actions move to the receiver (refunded to the sender if the receipt fails).
 pub fn total_deposit(actions: &[Action]) -> u128 {
     actions
         .iter()
         .map(|a| match a {
-            Action::FunctionCall { deposit, .. } | Action::Transfer { deposit } => *deposit,
+            Action::FunctionCall(FunctionCall { deposit, .. }) | Action::Transfer { deposit } => {
+                *deposit
+            }
             _ => 0,
         })
         .sum()

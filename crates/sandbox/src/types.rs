@@ -14,18 +14,23 @@ pub struct Account {
     pub keys: std::collections::BTreeMap<Vec<u8>, u64>,
 }
 
+/// A function call: the method, its raw argument bytes, the gas it may use and the yoctoNEAR
+/// attached.
+#[derive(Clone, Debug)]
+pub struct FunctionCall {
+    pub method: String,
+    pub args: Vec<u8>,
+    pub gas: u64,
+    pub deposit: u128,
+}
+
 #[derive(Clone, Debug)]
 pub enum Action {
     CreateAccount,
     DeployContract {
         code: Vec<u8>,
     },
-    FunctionCall {
-        method: String,
-        args: Vec<u8>,
-        gas: u64,
-        deposit: u128,
-    },
+    FunctionCall(FunctionCall),
     Transfer {
         deposit: u128,
     },
@@ -55,12 +60,12 @@ impl Action {
             Action::DeployContract { code } => {
                 json!({"type": "DeployContract", "code_len": code.len()})
             }
-            Action::FunctionCall {
+            Action::FunctionCall(FunctionCall {
                 method,
                 args,
                 gas,
                 deposit,
-            } => json!({
+            }) => json!({
                 "type": "FunctionCall", "method": method, "args_len": args.len(),
                 "gas": gas.to_string(), "deposit": deposit.to_string(),
             }),
@@ -113,13 +118,38 @@ pub struct Receipt {
     pub kind: ReceiptKind,
 }
 
+/// A transaction as the sandbox takes it: no keys, nonces or signatures, only who signs, who
+/// receives and what to do.
+#[derive(Clone, Debug)]
+pub struct Transaction {
+    pub signer_id: AccountId,
+    pub receiver_id: AccountId,
+    pub actions: Vec<Action>,
+}
+
+/// A failed transaction, receipt or action: nearcore's error as JSON (what clients match on) and
+/// its message (what people read).
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub kind: Value,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: Value, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
 /// How a receipt or transaction ended, as nearcore's `ExecutionStatus`.
 #[derive(Clone, Debug)]
 pub enum Status {
     SuccessValue(Vec<u8>),
     SuccessReceiptId(CryptoHash),
-    /// nearcore's error as JSON, and its message.
-    Failure(Value, String),
+    Failure(Failure),
 }
 
 /// One executed receipt (or a converted transaction) with its outcome.
@@ -130,6 +160,7 @@ pub struct Outcome {
     pub predecessor_id: AccountId,
     pub executor_id: AccountId,
     pub signer_id: AccountId,
+    /// The actions as they are reported (`Action::to_json`: code and arguments by length only).
     pub actions: Vec<Value>,
     pub status: Status,
     pub logs: Vec<String>,
@@ -137,37 +168,4 @@ pub struct Outcome {
     pub gas_burnt: u64,
     pub tokens_burnt: u128,
     pub block_height: u64,
-}
-
-pub fn b64(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-impl Outcome {
-    pub fn to_json(&self) -> Value {
-        let (status, value, receipt, error, message) = match &self.status {
-            Status::SuccessValue(v) => ("success", Some(b64(v)), None, None, None),
-            Status::SuccessReceiptId(id) => ("success", None, Some(id.to_string()), None, None),
-            Status::Failure(e, m) => ("failure", None, None, Some(e.clone()), Some(m.clone())),
-        };
-        json!({
-            "id": self.id.to_string(),
-            "kind": self.kind,
-            "predecessor": self.predecessor_id.as_str(),
-            "receiver": self.executor_id.as_str(),
-            "signer": self.signer_id.as_str(),
-            "actions": self.actions,
-            "status": status,
-            "value_b64": value,
-            "return_receipt": receipt,
-            "error": error,
-            "message": message,
-            "logs": self.logs,
-            "children": self.children.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-            "gas_burnt": self.gas_burnt.to_string(),
-            "tokens_burnt": self.tokens_burnt.to_string(),
-            "block_height": self.block_height,
-        })
-    }
 }
