@@ -398,3 +398,15 @@ def test_amounts_are_exact_however_many_digits():
     assert parse_deposit("10000.000000000000000000000001 NEAR") == 10**28 + 1
     with pytest.raises(ValueError, match="not a whole number"):
         parse_gas("1.0000000000000000000000000001 Tgas")
+
+
+def test_a_log_line_over_the_protocol_log_limit_is_refused(write_spec):
+    from xccgen.protocol_limits import max_log_bytes
+
+    text = "x" * (max_log_bytes() + 1)
+    found = problems(write_spec, f'f: {{log: "{text}", call: {{call: hello.get_greeting}}}}')
+    assert any("flows.f.log: this log line is" in p and "limit for all logs" in p for p in found)
+    # One byte less fits (placeholders aside, it is the text that counts).
+    ok = "x" * max_log_bytes()
+    path = write_spec(BASE % f'  f: {{log: "{ok}", call: {{call: hello.get_greeting}}}}\n')
+    load_contract(path)

@@ -6,6 +6,7 @@ import re
 
 from xccgen import ir
 from xccgen.ir.resolve.base import ResolverBase
+from xccgen.protocol_limits import limits, max_log_bytes
 from xccgen.spec.names import (
     did_you_mean,
 )
@@ -87,6 +88,15 @@ class ValueResolver(ResolverBase):
                 merged[-1] += part
             elif part != "":
                 merged.append(part)
+        if log:
+            static = sum(len(part.encode("utf-8")) for part in merged if isinstance(part, str))
+            if static > max_log_bytes():
+                self.fail(
+                    path,
+                    f"this log line is {static:,} bytes before its placeholders are filled in,"
+                    f" over NEAR's {max_log_bytes():,}-byte limit for all logs of one call"
+                    f" (protocol {limits()['protocol_version']}); shorten it",
+                )
         return ir.Interp(tuple(merged))
 
 

@@ -298,7 +298,15 @@ impl Request {
 fn ping(chain: &Chain) -> Value {
     let fees = &chain.config.fees;
     let (reward, penalty) = (fees.burnt_gas_reward, fees.gas_refund_penalty);
+    // The limits xccgen's spec rules enforce (xccgen.toolchain.protocol records them).
+    let limits = &chain.config.wasm_config.limit_config;
     json!({
+        "max_total_log_length": limits.max_total_log_length,
+        "max_number_logs": limits.max_number_logs,
+        "max_total_prepaid_gas": limits.max_total_prepaid_gas.as_gas(),
+        "max_gas_burnt": limits.max_gas_burnt.as_gas(),
+        "max_arguments_length": limits.max_arguments_length,
+        "max_length_returned_data": limits.max_length_returned_data,
         "protocol_version": near_primitives_core::version::PROTOCOL_VERSION,
         "vm_kind": format!("{:?}", chain.config.wasm_config.vm_kind),
         "block_gas_price": crate::chain::BLOCK_GAS_PRICE.to_string(),
