@@ -28,12 +28,20 @@ def to_yaml(spec: Spec) -> str:
     # text is read back to make sure; where it differs, strings are written unfolded.
     for width in (100, sys.maxsize):
         text = _dump_yaml(data, width)
-        try:
-            if YAML(typ="safe").load(text) == data:
-                return text
-        except YAMLError:
-            pass
+        if _reads_back_as(text, data):
+            return text
     raise AssertionError("xccgen bug: convert cannot write this spec as YAML losslessly")
+
+
+def _reads_back_as(text: str, data: dict) -> bool:
+    """Whether `text` loads as `data`, read as `xccgen` reads a spec (libyaml, else ruamel's own
+    parser, which accepts some YAML 1.2 libyaml does not)."""
+    for typ in ("safe", "rt"):
+        try:
+            return YAML(typ=typ).load(text) == data
+        except YAMLError:
+            continue
+    return False
 
 
 def _dump_yaml(data: dict, width: int) -> str:

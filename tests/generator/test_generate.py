@@ -248,3 +248,31 @@ def test_a_failing_template_override_is_one_located_line(tmp_path, cli, text, ex
     assert result.exit_code == 1
     assert f"error: template {overrides}/{expected}" in result.output, result.output
     assert not out.exists(), "nothing is written when a template fails"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "long words " * 20 + "\x85 next line",
+        "\u2028" + "x " * 80 + "\ufeff-",
+        "tab\there " * 15 + "\x01\x1b\x7f end",
+        "\x85",
+    ],
+    ids=["nel", "line-separator-and-bom", "controls", "lone-nel"],
+)
+def test_convert_keeps_strings_with_line_breaking_characters(text, tmp_path):
+    """ruamel folds long strings and writes NEL or U+2028 unquoted, where YAML reads a line break;
+    convert must give back exactly the same string either way round."""
+    from xccgen.convert import to_yaml
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(HOSTILE.read_text(), encoding="utf-8")
+    model, _ = load(spec)
+    changed = model.model_copy(
+        update={"contract": model.contract.model_copy(update={"description": text})}
+    )
+    spec.write_text(to_yaml(changed), encoding="utf-8")
+    assert load(spec)[0].contract.description == text
+    python = tmp_path / "spec.py"
+    python.write_text(to_python(changed), encoding="utf-8")
+    assert load(python)[0].contract.description == text

@@ -410,3 +410,12 @@ def test_a_log_line_over_the_protocol_log_limit_is_refused(write_spec):
     ok = "x" * max_log_bytes()
     path = write_spec(BASE % f'  f: {{log: "{ok}", call: {{call: hello.get_greeting}}}}\n')
     load_contract(path)
+
+
+def test_an_out_of_range_literal_inside_a_flow_is_reported(write_spec):
+    spec = BASE.replace(
+        "      get_greeting: {returns: string}\n",
+        "      get_greeting: {returns: string}\n      small: {args: {v: i8}}\n",
+    )
+    found = problems(write_spec, "f: {call: {call: hello.small, args: {v: -129}}}", spec)
+    assert any("flows.f.call.args.v: -129 does not fit in i8 (-128..127)" in p for p in found)
