@@ -9,6 +9,7 @@ exactly what the file uses: no scanning of rendered text, no unused imports.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from xccgen import ir
 from xccgen.render import samples
@@ -30,6 +31,7 @@ SDK_PATHS = {
     "json!": "serde_json::json",
     "serde_json": "serde_json",
     "DeserializeOwned": "serde::de::DeserializeOwned",
+    "Serialize": "serde::Serialize",
     "require!": "require",
     "AccountId": "AccountId",
     "Gas": "Gas",
@@ -74,6 +76,47 @@ def _use_order(name: str) -> tuple:
     return (0 if name == "self" else 1 if name[:1].islower() else 2, name)
 
 
+@dataclass(frozen=True)
+class ArgsStruct:
+    """The typed arguments of one external method the flows call: a struct that borrows each
+    value and serializes with the method's own JSON keys (declared order; an absent optional
+    argument is left out, as when the spec does not write it)."""
+
+    name: str  # `DepositForArgs`, or `VaultDepositForArgs` where two externals share a method
+    external: ir.External
+    method: ir.Method
+
+
+def args_structs(contract: ir.Contract) -> dict[tuple[str, str], ArgsStruct]:
+    """One struct per (external, method) that some call passes arguments to, in call order."""
+    called: dict[tuple[str, str], tuple[ir.External, ir.Method]] = {}
+    for flow in contract.flows:
+        for step in flow.steps():
+            for call in step.calls:
+                if call.args:
+                    key = (call.external.name, call.method.name)
+                    called.setdefault(key, (call.external, call.method))
+    taken = {s.name for s in contract.structs}
+    short = [_pascal(method) for _, method in called]
+    out = {}
+    for (external, method), (ext, meth) in called.items():
+        name = f"{_pascal(method)}Args"
+        if short.count(_pascal(method)) > 1 or name in taken:
+            name = f"{_pascal(external)}{name}"
+        taken.add(name)
+        out[(external, method)] = ArgsStruct(name, ext, meth)
+    return out
+
+
+def _copied(t: ir.Type) -> bool:
+    """Numbers and bools: argument structs hold them by value."""
+    return t.is_int or t.is_big or t.name == "bool"
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in snake_case(name).split("_"))
+
+
 class RustApi:
     """`rs` in the Rust templates: spellings of the IR for one file (docs/templates.md).
 
@@ -89,6 +132,7 @@ class RustApi:
         self._crate: set[str] = set()
         self._outcome: set[str] = set()
         self._constants_of: dict[str, dict[tuple[str, str, str], str]] = {}  # by flow name
+        self._args_structs = args_structs(contract)
 
     # ---------------------------------------------------------------------------- imports
 
@@ -287,17 +331,83 @@ class RustApi:
             return f"{text}.0"
         return f"{self.sdk('serde_json')}::to_string(&{text}).unwrap_or_default()"
 
-    def arg(self, expr: ir.Expr) -> str:
-        """A value inside `json!({...})`: literals exactly as the spec wrote them."""
+    def types_module_items(self) -> list[str]:
+        """What `src/types.rs` declares (and lib.rs re-exports): the structs, then the calls'
+        argument structs."""
+        return [s.name for s in self.contract.structs] + [s.name for s in self.args_structs()]
+
+    def args_structs(self) -> list[ArgsStruct]:
+        """Every typed-arguments struct the calls use (`src/types.rs` declares them)."""
+        return list(self._args_structs.values())
+
+    def args_fields(self, struct: ArgsStruct) -> list[tuple[str, str, str, bool]]:
+        """(JSON key, Rust field, field type, optional) of each argument: numbers and bools by
+        value, strings and account ids as `&'a str` (either may be passed as the other), the
+        rest borrowed; optionals as `Option<..>` of that."""
+        fields = []
+        for name, t in struct.method.args:
+            optional = t.name == "Option"
+            inner = self._arg_type(t.item if optional else t)
+            fields.append(
+                (name, rust_field_name(name), f"Option<{inner}>" if optional else inner, optional)
+            )
+        return fields
+
+    def args_lifetime(self, struct: ArgsStruct) -> str:
+        """`<'a>` when a field borrows, else nothing."""
+        return "<'a>" if any("'a" in f[2] for f in self.args_fields(struct)) else ""
+
+    def _arg_type(self, t: ir.Type) -> str:
+        if _copied(t):
+            return self.type(t)
+        return "&'a str" if t.is_stringy else f"&'a {self.type(t)}"
+
+    def args_value(self, call: ir.Call) -> str:
+        """The call's arguments as its struct: `DepositForArgs { account_id: caller.as_str(),
+        memo: &memo, limit: None }` (an optional the spec leaves out is None)."""
+        struct = self._args_structs[(call.external.name, call.method.name)]
+        given = dict(call.args)
+        fields = []
+        for name, t in struct.method.args:
+            field = rust_field_name(name)
+            if name not in given:
+                value = "None"
+            elif t.name == "Option":
+                value = self._optional_arg(given[name], t.item)
+            else:
+                value = self._arg(given[name], t)
+            fields.append(field if value == field else f"{field}: {value}")
+        return f"{self.crate(struct.name)} {{ {', '.join(fields)} }}"
+
+    def _optional_arg(self, expr: ir.Expr, item: ir.Type) -> str:
         if isinstance(expr, ir.Lit):
-            return json_lit(expr.value)
-        if isinstance(expr, ir.Ref):
-            return self._ref(expr)
-        if isinstance(expr, ir.Interp) and not expr.refs:
-            return rust_str("".join(expr.parts))
+            return (
+                "None"
+                if expr.value is None
+                else f"Some({self._arg(ir.Lit(expr.value, item), item)})"
+            )
         if isinstance(expr, ir.Some):
-            return self.arg(expr.value)
-        return self.expr(expr)
+            return f"Some({self._arg(expr.value, item)})"
+        text = self._ref(expr)  # a named optional value
+        return text if _copied(item) else f"{text}.as_ref()"
+
+    def _arg(self, expr: ir.Expr, t: ir.Type) -> str:
+        """`expr` as the field type `_arg_type(t)`."""
+        if _copied(t):
+            return self._ref(expr) if isinstance(expr, ir.Ref) else self.expr(expr)
+        if t.is_stringy:
+            if isinstance(expr, ir.Lit):
+                return rust_str(expr.value)
+            if isinstance(expr, ir.Interp):
+                return rust_str("".join(expr.parts)) if not expr.refs else f"&{self._format(expr)}"
+            text = self._ref(expr)
+            if expr.type.name == "AccountId":
+                return f"{text}.as_str()"
+            # A fan-out item that is a string is already a `&str` (the items are literals).
+            return text if expr.source == "item" else f"&{text}"
+        if isinstance(expr, ir.Ref):
+            return f"&{self._ref(expr)}"
+        return f"&{self.expr(expr)}"
 
     def account(self, external: ir.External) -> str:
         """The account an external lives at: a parsed literal or a clone of a state field."""
@@ -466,7 +576,7 @@ def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
         ("src/lib.rs", "src/lib.rs.jinja", "lib"),
         ("src/outcome.rs", "src/outcome.rs.jinja", "outcome"),
     ]
-    if contract.structs:
+    if contract.structs or args_structs(contract):
         files.append(("src/types.rs", "src/types.rs.jinja", "types"))
     out = [(path, template, {"rs": RustApi(contract, module)}) for path, template, module in files]
     for flow in contract.flows:

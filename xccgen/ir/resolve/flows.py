@@ -291,9 +291,13 @@ class FlowResolver(ResolverBase):
         for arg, type_ in method.args:
             if arg in raw:
                 try:
-                    out.append((arg, self.value(path + ("args", arg), raw[arg], type_, scope)))
+                    value = self.value(path + ("args", arg), raw[arg], type_, scope)
                 except Problems:
-                    pass
+                    continue
+                # An optional argument written as null is left out, as if not written: both
+                # targets then send the same JSON (a JS receiver tells null from absent).
+                if not (isinstance(value, ir.Lit) and value.value is None):
+                    out.append((arg, value))
             elif type_.name != "Option":
                 self.fail(path, f"{method.name} needs argument {arg!r} ({type_.spec})")
         return tuple(out)

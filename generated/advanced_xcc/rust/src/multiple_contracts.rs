@@ -2,8 +2,8 @@
 //! `multiple_contracts`: Three contracts called in parallel; each result is handled on its own.
 
 use crate::outcome::{outcome, Outcome};
-use crate::{Contract, ContractExt, PostedMessage};
-use near_sdk::{env, log, near, serde_json::json, Gas, NearToken, Promise};
+use crate::{Contract, ContractExt, GetMessagesArgs, PostedMessage};
+use near_sdk::{env, json_types::U128, log, near, serde_json, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const GET_GREETING_GAS: Gas = Gas::from_tgas(10);
@@ -18,24 +18,21 @@ const NO_ARGS: Vec<u8> = Vec::new();
 impl Contract {
     /// Three contracts called in parallel; each result is handled on its own.
     pub fn multiple_contracts(&self) -> Promise {
-        let args = json!({"from_index": "0", "limit": 2})
-            .to_string()
-            .into_bytes();
+        let args = serde_json::to_vec(&GetMessagesArgs {
+            from_index: Some(U128(0)),
+            limit: Some(2),
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.hello_account.clone())
-            .function_call(
-                "get_greeting".to_string(),
-                NO_ARGS,
-                NO_DEPOSIT,
-                GET_GREETING_GAS,
-            )
+            .function_call("get_greeting", NO_ARGS, NO_DEPOSIT, GET_GREETING_GAS)
             .and(Promise::new(self.counter_account.clone()).function_call(
-                "get_num".to_string(),
+                "get_num",
                 NO_ARGS,
                 NO_DEPOSIT,
                 GET_NUM_GAS,
             ))
             .and(Promise::new(self.guestbook_account.clone()).function_call(
-                "get_messages".to_string(),
+                "get_messages",
                 args,
                 NO_DEPOSIT,
                 GET_MESSAGES_GAS,

@@ -2,9 +2,9 @@
 //! `escrow_deposit`: Escrow the attached deposit with the vault on behalf of the caller.
 
 use crate::outcome::outcome;
-use crate::{Contract, ContractExt};
+use crate::{Contract, ContractExt, DepositForArgs};
 use near_sdk::{
-    env, json_types::U128, log, near, require, serde_json::json, AccountId, Gas, NearToken, Promise,
+    env, json_types::U128, log, near, require, serde_json, AccountId, Gas, NearToken, Promise,
 };
 
 /// The static gas of each call and callback, and the deposits the calls attach.
@@ -26,12 +26,14 @@ impl Contract {
         log!("Escrowing {} yoctoNEAR for {}", deposit.0, caller);
         self.total_escrowed = U128(self.total_escrowed.0 + deposit.0);
         let previous_last_depositor = self.last_depositor.replace(caller.clone());
-        let args = json!({"account_id": caller, "memo": memo})
-            .to_string()
-            .into_bytes();
+        let args = serde_json::to_vec(&DepositForArgs {
+            account_id: caller.as_str(),
+            memo: &memo,
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.vault_account.clone())
             .function_call(
-                "deposit_for".to_string(),
+                "deposit_for",
                 args,
                 NearToken::from_yoctonear(deposit.0),
                 DEPOSIT_FOR_GAS,

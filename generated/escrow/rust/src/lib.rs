@@ -4,9 +4,11 @@ mod escrow_deposit;
 mod outcome;
 #[cfg(test)]
 mod tests;
+mod types;
 
 use near_sdk::{json_types::U128, near, AccountId, PanicOnDefault};
 
+pub use types::DepositForArgs;
 #[near(contract_state)]
 #[derive(PanicOnDefault)]
 pub struct Contract {

@@ -2,10 +2,12 @@
 //! `leveraged_trade`: Trade PAIR with the attached deposit once the price and the ratio are known.
 
 use crate::outcome::outcome;
-use crate::{Contract, ContractExt, TradeReceipt};
+use crate::{
+    Contract, ContractExt, ExecuteTradeArgs, GetCollateralRatioArgs, GetPriceArgs, TradeReceipt,
+};
 use near_sdk::{
-    env, json_types::U128, log, near, require, serde_json::json, AccountId, Gas, NearToken,
-    Promise, PromiseOrValue,
+    env, json_types::U128, log, near, require, serde_json, AccountId, Gas, NearToken, Promise,
+    PromiseOrValue,
 };
 
 /// The static gas of each call and callback, and the deposits the calls attach.
@@ -30,17 +32,16 @@ impl Contract {
         self.leveraged_trade_pending = true;
         log!("Starting a leveraged trade of {} for {}", pair, caller);
         self.trades_started += 1;
-        let get_price_args = json!({"pair": pair}).to_string().into_bytes();
-        let get_collateral_ratio_args = json!({"account_id": caller}).to_string().into_bytes();
+        let get_price_args =
+            serde_json::to_vec(&GetPriceArgs { pair: &pair }).expect("arguments serialize to JSON");
+        let get_collateral_ratio_args = serde_json::to_vec(&GetCollateralRatioArgs {
+            account_id: caller.as_str(),
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.dex_account.clone())
-            .function_call(
-                "get_price".to_string(),
-                get_price_args,
-                NO_DEPOSIT,
-                GET_PRICE_GAS,
-            )
+            .function_call("get_price", get_price_args, NO_DEPOSIT, GET_PRICE_GAS)
             .and(Promise::new(self.lending_account.clone()).function_call(
-                "get_collateral_ratio".to_string(),
+                "get_collateral_ratio",
                 get_collateral_ratio_args,
                 NO_DEPOSIT,
                 GET_COLLATERAL_RATIO_GAS,
@@ -78,14 +79,17 @@ impl Contract {
                 amount: U128(0),
             });
         };
-        let args =
-            json!({"pair": pair, "price": price, "collateral_ratio": ratio, "trader": caller})
-                .to_string()
-                .into_bytes();
+        let args = serde_json::to_vec(&ExecuteTradeArgs {
+            pair: &pair,
+            price,
+            collateral_ratio: ratio,
+            trader: caller.as_str(),
+        })
+        .expect("arguments serialize to JSON");
         PromiseOrValue::Promise(
             Promise::new(self.dex_account.clone())
                 .function_call(
-                    "execute_trade".to_string(),
+                    "execute_trade",
                     args,
                     NearToken::from_yoctonear(deposit.0),
                     EXECUTE_TRADE_GAS,

@@ -8,7 +8,7 @@ mod types;
 
 use near_sdk::{near, AccountId};
 
-pub use types::TradeReceipt;
+pub use types::{ExecuteTradeArgs, GetCollateralRatioArgs, GetPriceArgs, TradeReceipt};
 #[near(contract_state)]
 pub struct Contract {
     dex_account: AccountId,

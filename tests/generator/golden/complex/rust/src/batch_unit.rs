@@ -2,9 +2,9 @@
 //! `batch_unit`: A batch whose last call returns nothing.
 
 use crate::outcome::succeeded;
-use crate::{Contract, ContractExt};
+use crate::{Contract, ContractExt, FtTransferArgs};
 use near_sdk::{
-    env, json_types::U128, log, near, require, serde_json::json, AccountId, Gas, NearToken, Promise,
+    env, json_types::U128, log, near, require, serde_json, AccountId, Gas, NearToken, Promise,
 };
 
 /// The static gas of each call and callback, and the deposits the calls attach.
@@ -28,17 +28,15 @@ impl Contract {
             "batch_unit is already pending; call it again once it has finished"
         );
         self.batch_unit_pending = true;
-        let args = json!({"receiver_id": "alice.near", "amount": "1"})
-            .to_string()
-            .into_bytes();
+        let args = serde_json::to_vec(&FtTransferArgs {
+            receiver_id: "alice.near",
+            amount: U128(1),
+            memo: None,
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.token_account.clone())
-            .function_call(
-                "ft_transfer".to_string(),
-                args,
-                FT_TRANSFER_DEPOSIT,
-                FT_TRANSFER_GAS,
-            )
-            .function_call("ping".to_string(), NO_ARGS, NO_DEPOSIT, PING_GAS)
+            .function_call("ft_transfer", args, FT_TRANSFER_DEPOSIT, FT_TRANSFER_GAS)
+            .function_call("ping", NO_ARGS, NO_DEPOSIT, PING_GAS)
             .then(
                 Self::ext(env::current_account_id())
                     .with_static_gas(BATCH_UNIT_CALLBACK_GAS)

@@ -2,10 +2,10 @@
 //! `buy`: Pays for an order; rolls back and refunds if the token transfer fails.
 
 use crate::outcome::succeeded;
-use crate::{Contract, ContractExt};
+use crate::{Contract, ContractExt, FtTransferArgs};
 use near_sdk::{
-    env, json_types::U128, log, near, require, serde_json, serde_json::json, AccountId, Gas,
-    GasWeight, NearToken, Promise,
+    env, json_types::U128, log, near, require, serde_json, AccountId, Gas, GasWeight, NearToken,
+    Promise,
 };
 
 /// The static gas of each call and callback, and the deposits the calls attach.
@@ -35,12 +35,15 @@ impl Contract {
         self.total_deposited = U128(self.total_deposited.0 + amount.0);
         self.orders += 1;
         let previous_last_note = std::mem::replace(&mut self.last_note, note.clone());
-        let args = json!({"receiver_id": receiver, "amount": amount, "memo": "x\ny"})
-            .to_string()
-            .into_bytes();
+        let args = serde_json::to_vec(&FtTransferArgs {
+            receiver_id: receiver.as_str(),
+            amount,
+            memo: Some("x\ny"),
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.token_account.clone())
             .function_call_weight(
-                "ft_transfer".to_string(),
+                "ft_transfer",
                 args,
                 NearToken::from_yoctonear(deposit.0),
                 FT_TRANSFER_GAS,

@@ -13,7 +13,9 @@ mod types;
 
 use near_sdk::{json_types::U128, json_types::U64, near, AccountId, PanicOnDefault};
 
-pub use types::{Limits, Quote};
+pub use types::{
+    FtTransferArgs, GetPricesArgs, GetQuoteArgs, Limits, LookupArgs, Quote, RecordArgs,
+};
 #[near(contract_state)]
 #[derive(PanicOnDefault)]
 pub struct Contract {

@@ -2,8 +2,8 @@
 //! `lookups`: Optional answers collected.
 
 use crate::outcome::{outcome, Outcome};
-use crate::{Contract, ContractExt};
-use near_sdk::{env, log, near, serde_json::json, AccountId, Gas, NearToken, Promise};
+use crate::{Contract, ContractExt, LookupArgs};
+use near_sdk::{env, log, near, serde_json, AccountId, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const LOOKUP_GAS: Gas = Gas::from_tgas(10);
@@ -16,16 +16,13 @@ impl Contract {
     pub fn lookups(&self) -> Promise {
         ["a", "b"]
             .map(|who| {
-                let args = json!({"who": format!("{}.near", who)})
-                    .to_string()
-                    .into_bytes();
+                let args = serde_json::to_vec(&LookupArgs {
+                    who: &format!("{}.near", who),
+                })
+                .expect("arguments serialize to JSON");
 
-                Promise::new("registry.near".parse::<AccountId>().unwrap()).function_call(
-                    "lookup".to_string(),
-                    args,
-                    NO_DEPOSIT,
-                    LOOKUP_GAS,
-                )
+                Promise::new("registry.near".parse::<AccountId>().unwrap())
+                    .function_call("lookup", args, NO_DEPOSIT, LOOKUP_GAS)
             })
             .into_iter()
             .reduce(Promise::and)

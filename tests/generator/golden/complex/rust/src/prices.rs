@@ -2,10 +2,8 @@
 //! `prices`: Asks the oracle for prices of each asset; all must answer.
 
 use crate::outcome::{outcome, Outcome};
-use crate::{Contract, ContractExt};
-use near_sdk::{
-    env, json_types::U64, log, near, require, serde_json::json, Gas, NearToken, Promise,
-};
+use crate::{Contract, ContractExt, GetPricesArgs};
+use near_sdk::{env, json_types::U64, log, near, require, serde_json, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const GET_PRICES_GAS: Gas = Gas::from_tgas(10);
@@ -24,12 +22,14 @@ impl Contract {
         self.orders -= 1;
         ["near", "eth"]
             .map(|asset| {
-                let args = json!({"asset": asset, "quote": ["usd", "eur"]})
-                    .to_string()
-                    .into_bytes();
+                let args = serde_json::to_vec(&GetPricesArgs {
+                    asset,
+                    quote: &vec!["usd".to_string(), "eur".to_string()],
+                })
+                .expect("arguments serialize to JSON");
 
                 Promise::new(self.oracle_account.clone()).function_call(
-                    "get_prices".to_string(),
+                    "get_prices",
                     args,
                     NO_DEPOSIT,
                     GET_PRICES_GAS,

@@ -2,9 +2,9 @@
 //! `quote_and_record`: Reads a quote and a flag in parallel, then records them.
 
 use crate::outcome::{outcome, succeeded, Outcome};
-use crate::{Contract, ContractExt, Quote};
+use crate::{Contract, ContractExt, GetQuoteArgs, Limits, LookupArgs, Quote, RecordArgs};
 use near_sdk::{
-    env, json_types::U128, log, near, serde_json, serde_json::json, AccountId, Gas, NearToken,
+    env, json_types::U128, json_types::U64, log, near, serde_json, AccountId, Gas, NearToken,
     Promise, PromiseOrValue,
 };
 
@@ -25,32 +25,34 @@ impl Contract {
     /// Reads a quote and a flag in parallel, then records them.
     pub fn quote_and_record(&self, asset: String) -> Promise {
         let caller = env::predecessor_account_id();
-        let get_quote_args = json!({"asset": asset, "limits": {"high": "5", "low": -3}})
-            .to_string()
-            .into_bytes();
-        let lookup_args = json!({"who": caller}).to_string().into_bytes();
+        let get_quote_args = serde_json::to_vec(&GetQuoteArgs {
+            asset: &asset,
+            limits: Some(&Limits {
+                low: -3,
+                high: U64(5),
+                extra: None,
+            }),
+        })
+        .expect("arguments serialize to JSON");
+        let lookup_args = serde_json::to_vec(&LookupArgs {
+            who: caller.as_str(),
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.oracle_account.clone())
-            .function_call(
-                "get_quote".to_string(),
-                get_quote_args,
-                NO_DEPOSIT,
-                GET_QUOTE_GAS,
-            )
+            .function_call("get_quote", get_quote_args, NO_DEPOSIT, GET_QUOTE_GAS)
             .and(Promise::new(self.oracle_account.clone()).function_call(
-                "get_flag".to_string(),
+                "get_flag",
                 NO_ARGS,
                 NO_DEPOSIT,
                 GET_FLAG_GAS,
             ))
-            .and(Promise::new(self.token_account.clone()).function_call(
-                "ping".to_string(),
-                NO_ARGS,
-                NO_DEPOSIT,
-                PING_GAS,
-            ))
+            .and(
+                Promise::new(self.token_account.clone())
+                    .function_call("ping", NO_ARGS, NO_DEPOSIT, PING_GAS),
+            )
             .and(
                 Promise::new("registry.near".parse::<AccountId>().unwrap()).function_call(
-                    "lookup".to_string(),
+                    "lookup",
                     lookup_args,
                     NO_DEPOSIT,
                     LOOKUP_GAS,
@@ -115,12 +117,15 @@ impl Contract {
             flag,
             serde_json::to_string(&previous).unwrap_or_default()
         );
-        let args = json!({"who": caller, "quote": quote, "count": 3})
-            .to_string()
-            .into_bytes();
+        let args = serde_json::to_vec(&RecordArgs {
+            who: caller.as_str(),
+            quote: &quote,
+            count: 3,
+        })
+        .expect("arguments serialize to JSON");
         PromiseOrValue::Promise(
             Promise::new("registry.near".parse::<AccountId>().unwrap())
-                .function_call("record".to_string(), args, NO_DEPOSIT, RECORD_GAS)
+                .function_call("record", args, NO_DEPOSIT, RECORD_GAS)
                 .then(
                     Self::ext(env::current_account_id())
                         .with_static_gas(QUOTE_AND_RECORD_CALLBACK_2_GAS)

@@ -2,10 +2,8 @@
 //! `tip`: Forwards the attached deposit and keeps no state (payable, yet writes nothing).
 
 use crate::outcome::succeeded;
-use crate::{Contract, ContractExt};
-use near_sdk::{
-    env, json_types::U128, log, near, serde_json::json, AccountId, Gas, NearToken, Promise,
-};
+use crate::{Contract, ContractExt, FtTransferArgs};
+use near_sdk::{env, json_types::U128, log, near, serde_json, AccountId, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const FT_TRANSFER_GAS: Gas = Gas::from_tgas(10);
@@ -18,12 +16,15 @@ impl Contract {
     pub fn tip(&mut self, receiver: AccountId) -> Promise {
         let caller = env::predecessor_account_id();
         let deposit = U128(env::attached_deposit().as_yoctonear());
-        let args = json!({"receiver_id": receiver, "amount": "1"})
-            .to_string()
-            .into_bytes();
+        let args = serde_json::to_vec(&FtTransferArgs {
+            receiver_id: receiver.as_str(),
+            amount: U128(1),
+            memo: None,
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.token_account.clone())
             .function_call(
-                "ft_transfer".to_string(),
+                "ft_transfer",
                 args,
                 NearToken::from_yoctonear(deposit.0),
                 FT_TRANSFER_GAS,

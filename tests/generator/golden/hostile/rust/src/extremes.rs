@@ -2,8 +2,8 @@
 //! `extremes`: Integer arguments at the ends of i64 and u64 (json! would read them as i32).
 
 use crate::outcome::succeeded;
-use crate::{Contract, ContractExt};
-use near_sdk::{env, log, near, serde_json::json, Gas, NearToken, Promise};
+use crate::{BoundsArgs, Contract, ContractExt};
+use near_sdk::{env, log, near, serde_json, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const BOUNDS_GAS: Gas = Gas::from_tgas(10);
@@ -14,11 +14,13 @@ const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
 impl Contract {
     /// Integer arguments at the ends of i64 and u64 (json! would read them as i32).
     pub fn extremes(&self) -> Promise {
-        let args = json!({"low": -9223372036854775808_i64, "high": 18446744073709551615_u64})
-            .to_string()
-            .into_bytes();
+        let args = serde_json::to_vec(&BoundsArgs {
+            low: -9223372036854775808,
+            high: 18446744073709551615,
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.hello_account.clone())
-            .function_call("bounds".to_string(), args, NO_DEPOSIT, BOUNDS_GAS)
+            .function_call("bounds", args, NO_DEPOSIT, BOUNDS_GAS)
             .then(
                 Self::ext(env::current_account_id())
                     .with_static_gas(EXTREMES_CALLBACK_GAS)

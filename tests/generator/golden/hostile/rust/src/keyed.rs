@@ -2,8 +2,8 @@
 //! `keyed`: Sends and reads back JSON keys that are keywords or camelCase.
 
 use crate::outcome::outcome;
-use crate::{Contract, ContractExt, Entry};
-use near_sdk::{env, json_types::U128, near, serde_json::json, Gas, NearToken, Promise};
+use crate::{Contract, ContractExt, Entry, FindArgs};
+use near_sdk::{env, json_types::U128, near, serde_json, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const FIND_GAS: Gas = Gas::from_tgas(10);
@@ -14,9 +14,24 @@ const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
 impl Contract {
     /// Sends and reads back JSON keys that are keywords or camelCase.
     pub fn keyed(&self) -> Promise {
-        let args = json!({"type": "a", "value": "1", "fromIndex": 2, "result": {"type": "t", "self": 1, "value": "2", "someField": true, "decodeString": "d", "fieldValues": [3]}}).to_string().into_bytes();
+        let args = serde_json::to_vec(&FindArgs {
+            r#type: "a",
+            value: U128(1),
+            from_index: Some(2),
+            result: &Entry {
+                r#type: "t".to_string(),
+                self_: 1,
+                value: U128(2),
+                some_field: Some(true),
+                hidden: None,
+                decode_string: "d".to_string(),
+                field_values: vec![3],
+                struct_fields: None,
+            },
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.hello_account.clone())
-            .function_call("find".to_string(), args, NO_DEPOSIT, FIND_GAS)
+            .function_call("find", args, NO_DEPOSIT, FIND_GAS)
             .then(
                 Self::ext(env::current_account_id())
                     .with_static_gas(KEYED_CALLBACK_GAS)

@@ -10,7 +10,7 @@ mod types;
 
 use near_sdk::{near, AccountId};
 
-pub use types::Entry;
+pub use types::{BoundsArgs, Entry, FindArgs, SetGreetingArgs};
 #[near(contract_state)]
 pub struct Contract {
     hello_account: AccountId,

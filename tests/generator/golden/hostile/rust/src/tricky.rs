@@ -2,8 +2,8 @@
 //! `tricky`: Sends and returns strings with " \ */ ${ {} and `backticks` U+202E U+2066
 
 use crate::outcome::outcome;
-use crate::{Contract, ContractExt};
-use near_sdk::{env, log, near, serde_json::json, Gas, NearToken, Promise};
+use crate::{Contract, ContractExt, SetGreetingArgs};
+use near_sdk::{env, log, near, serde_json, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const SET_GREETING_GAS: Gas = Gas::from_tgas(10);
@@ -18,22 +18,13 @@ impl Contract {
     /// Sends and returns strings with " \ */ ${ {} and `backticks` U+202E U+2066
     pub fn tricky(&self) -> Promise {
         log!("start \"quoted\" \\ back */ ${{not}} {{literal}} {{}} \u{0} \u{1} \u{7f} \u{2028} \u{202e} end");
-        let args = json!({"greeting": "a \"b\" \\c\nd */ ${e} {f} {} `g` \u{2028}"})
-            .to_string()
-            .into_bytes();
+        let args = serde_json::to_vec(&SetGreetingArgs {
+            greeting: "a \"b\" \\c\nd */ ${e} {f} {} `g` \u{2028}",
+        })
+        .expect("arguments serialize to JSON");
         Promise::new(self.hello_account.clone())
-            .function_call(
-                "set_greeting".to_string(),
-                args,
-                NO_DEPOSIT,
-                SET_GREETING_GAS,
-            )
-            .function_call(
-                "get_greeting".to_string(),
-                NO_ARGS,
-                NO_DEPOSIT,
-                GET_GREETING_GAS,
-            )
+            .function_call("set_greeting", args, NO_DEPOSIT, SET_GREETING_GAS)
+            .function_call("get_greeting", NO_ARGS, NO_DEPOSIT, GET_GREETING_GAS)
             .then(
                 Self::ext(env::current_account_id())
                     .with_static_gas(TRICKY_CALLBACK_GAS)

@@ -2,8 +2,8 @@
 //! `batch_actions`: One receipt, four actions on HelloNear; the callback sees the last result.
 
 use crate::outcome::outcome;
-use crate::{Contract, ContractExt};
-use near_sdk::{env, log, near, serde_json::json, Gas, NearToken, Promise};
+use crate::{Contract, ContractExt, SetGreetingArgs};
+use near_sdk::{env, log, near, serde_json, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const SET_GREETING_GAS: Gas = Gas::from_tgas(10);
@@ -17,33 +17,25 @@ const NO_ARGS: Vec<u8> = Vec::new();
 impl Contract {
     /// One receipt, four actions on HelloNear; the callback sees the last result.
     pub fn batch_actions(&self) -> Promise {
-        let set_greeting_args = json!({"greeting": "hi"}).to_string().into_bytes();
-        let set_greeting_args_2 = json!({"greeting": "bye"}).to_string().into_bytes();
+        let set_greeting_args = serde_json::to_vec(&SetGreetingArgs { greeting: "hi" })
+            .expect("arguments serialize to JSON");
+        let set_greeting_args_2 = serde_json::to_vec(&SetGreetingArgs { greeting: "bye" })
+            .expect("arguments serialize to JSON");
         Promise::new(self.hello_account.clone())
             .function_call(
-                "set_greeting".to_string(),
+                "set_greeting",
                 set_greeting_args,
                 NO_DEPOSIT,
                 SET_GREETING_GAS,
             )
+            .function_call("get_greeting", NO_ARGS, NO_DEPOSIT, GET_GREETING_GAS)
             .function_call(
-                "get_greeting".to_string(),
-                NO_ARGS,
-                NO_DEPOSIT,
-                GET_GREETING_GAS,
-            )
-            .function_call(
-                "set_greeting".to_string(),
+                "set_greeting",
                 set_greeting_args_2,
                 NO_DEPOSIT,
                 SET_GREETING_GAS,
             )
-            .function_call(
-                "get_greeting".to_string(),
-                NO_ARGS,
-                NO_DEPOSIT,
-                GET_GREETING_GAS,
-            )
+            .function_call("get_greeting", NO_ARGS, NO_DEPOSIT, GET_GREETING_GAS)
             .then(
                 Self::ext(env::current_account_id())
                     .with_static_gas(BATCH_ACTIONS_CALLBACK_GAS)

@@ -10,7 +10,7 @@ mod types;
 
 use near_sdk::{near, AccountId};
 
-pub use types::PostedMessage;
+pub use types::{GetMessagesArgs, PostedMessage, SetGreetingArgs};
 #[near(contract_state)]
 pub struct Contract {
     hello_account: AccountId,

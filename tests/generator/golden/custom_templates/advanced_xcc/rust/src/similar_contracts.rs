@@ -2,8 +2,8 @@
 //! `similar_contracts`: The same batch sent three times in parallel; the callback collects the greetings.
 
 use crate::outcome::{outcome, Outcome};
-use crate::{Contract, ContractExt};
-use near_sdk::{env, log, near, serde_json::json, Gas, NearToken, Promise};
+use crate::{Contract, ContractExt, SetGreetingArgs};
+use near_sdk::{env, log, near, serde_json, Gas, NearToken, Promise};
 
 /// The static gas of each call and callback, and the deposits the calls attach.
 const SET_GREETING_GAS: Gas = Gas::from_tgas(10);
@@ -19,21 +19,12 @@ impl Contract {
     pub fn similar_contracts(&self) -> Promise {
         ["hi", "howdy", "bye"]
             .map(|message| {
-                let args = json!({"greeting": message}).to_string().into_bytes();
+                let args = serde_json::to_vec(&SetGreetingArgs { greeting: message })
+                    .expect("arguments serialize to JSON");
 
                 Promise::new(self.hello_account.clone())
-                    .function_call(
-                        "set_greeting".to_string(),
-                        args,
-                        NO_DEPOSIT,
-                        SET_GREETING_GAS,
-                    )
-                    .function_call(
-                        "get_greeting".to_string(),
-                        NO_ARGS,
-                        NO_DEPOSIT,
-                        GET_GREETING_GAS,
-                    )
+                    .function_call("set_greeting", args, NO_DEPOSIT, SET_GREETING_GAS)
+                    .function_call("get_greeting", NO_ARGS, NO_DEPOSIT, GET_GREETING_GAS)
             })
             .into_iter()
             .reduce(Promise::and)
