@@ -57,10 +57,7 @@ def check_module(path: str | os.PathLike, exports: Iterable[str] = ()) -> CheckR
     args = ["check", str(path)]
     for name in exports:
         args += ["--export", name]
-    proc = _run(args)
-    if proc.returncode != 0:
-        raise BuildError(f"{BINARY_NAME} check {path} failed: {proc.stderr.strip()}")
-    data = json.loads(proc.stdout)
+    data = _json(args)
     return CheckReport(
         ok=data["ok"],
         problems=data["problems"],
@@ -81,15 +78,17 @@ def stub_wasi(src: str | os.PathLike, dst: str | os.PathLike) -> list[str]:
 
 def symbols(path: str | os.PathLike) -> dict[str, list[str]]:
     """`functions` (from the name section, so of an unstripped module), `exports`, `imports`."""
-    proc = _run(["symbols", str(path)])
-    if proc.returncode != 0:
-        raise BuildError(f"{BINARY_NAME} symbols {path} failed: {proc.stderr.strip()}")
-    return json.loads(proc.stdout)
+    return _json(["symbols", str(path)])
 
 
 def host_functions() -> list[str]:
     """Every host function the NEAR runtime links into a contract (module `env`)."""
-    proc = _run(["host-functions"])
+    return _json(["host-functions"])
+
+
+def _json(args: list[str]):
+    """Run `xccgen-wasm ARGS` and read the JSON it prints."""
+    proc = _run(args)
     if proc.returncode != 0:
-        raise BuildError(f"{BINARY_NAME} host-functions failed: {proc.stderr.strip()}")
+        raise BuildError(f"{BINARY_NAME} {' '.join(args)} failed: {proc.stderr.strip()}")
     return json.loads(proc.stdout)
