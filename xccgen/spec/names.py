@@ -73,6 +73,7 @@ SDK_TYPES = RUST_PRELUDE | {
     "GasWeight",
     "PanicOnDefault",
     "DeserializeOwned",
+    "Serialize",
     "RuntimeFeesConfig",
     "Promise",
     "PromiseOrValue",
