@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,11 +88,18 @@ def derive(progress=print) -> dict[str, list[str]]:
 
 
 def _external_symbols(objects: list[Path]) -> set[str]:
-    nm = shutil.which("llvm-nm-14") or shutil.which("llvm-nm")
-    if nm is None:
-        raise ToolchainMissing("llvm-nm is missing: run `xccgen toolchain install ts`")
+    from xccgen.toolchain.ts import LLVM_NM
+
+    if not LLVM_NM.is_file():
+        raise ToolchainMissing(f"{LLVM_NM} is missing: run `xccgen toolchain install ts`")
     proc = subprocess.run(
-        [nm, "--defined-only", "--extern-only", "--format=just-symbols", *map(str, objects)],
+        [
+            str(LLVM_NM),
+            "--defined-only",
+            "--extern-only",
+            "--format=just-symbols",
+            *map(str, objects),
+        ],
         capture_output=True,
         text=True,
         check=True,

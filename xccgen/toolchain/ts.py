@@ -34,7 +34,9 @@ CLANG = Path("/usr/bin/clang-14")
 WASM_LD = Path("/usr/bin/wasm-ld-14")
 WASI_LIBC = Path("/usr/lib/wasm32-wasi/libc.a")
 CLANG_RT_GLOB = "/usr/lib/llvm-14/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a"
-APT_CLANG = ["clang-14", "wasi-libc", "libclang-rt-14-dev-wasm32", "lld-14", "lld"]
+# llvm-14 for llvm-nm, which xccgen.toolchain.symbols reads the engine objects with.
+APT_CLANG = ["clang-14", "wasi-libc", "libclang-rt-14-dev-wasm32", "lld-14", "lld", "llvm-14"]
+LLVM_NM = Path("/usr/bin/llvm-nm-14")
 
 
 def node_dir() -> Path:
@@ -84,6 +86,7 @@ def _clang_present() -> bool:
         and WASM_LD.exists()
         and WASI_LIBC.is_file()
         and bool(glob.glob(CLANG_RT_GLOB))
+        and LLVM_NM.is_file()
     )
 
 
