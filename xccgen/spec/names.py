@@ -210,7 +210,10 @@ def type_name_problem(name: str) -> str | None:
     if not PASCAL.fullmatch(name):
         return f"type name {name!r} must be PascalCase: an uppercase letter, then letters or digits"
     if name in SDK_TYPES:
-        return f"type name {name!r} clashes with a Rust, TypeScript or NEAR SDK type"
+        return (
+            f"type name {name!r} clashes with a Rust, TypeScript or NEAR SDK type the generated"
+            f" code uses; choose another name (e.g. {name}Data)"
+        )
     return None
 
 
