@@ -3,8 +3,9 @@
 Python computes spellings and facts; the templates under templates/ts/ write every statement, and
 prettier lays them out. The TypeScript contract must behave exactly like the Rust one: the same
 JSON in and out, the same log lines. So values keep Rust's JSON shape (U64/U128 as decimal
-strings, structs with every field in declared order, None as null) and every spec string becomes
-a JSON-escaped string literal.
+strings, structs with every field in declared order, None as null), i64/u64 are exact bigints
+(read and written by the project's own JSON reader and writer, src/json.ts), and every spec string
+becomes a JSON-escaped string literal.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import re
 
 from xccgen import ir
 from xccgen.render.strings import quote
-from xccgen.spec.names import TS_RESERVED
 
 TS_SCALARS = {
     "string": "string",
@@ -41,6 +41,9 @@ SCALAR_DECODERS = {
     "U128": "decodeU128",
     **INT_DECODERS,
 }
+# i64/u64: bigint in TypeScript, as a `number` cannot hold every 64-bit integer.
+BIGINT_TYPES = ("i64", "u64")
+MAX_SAFE_INTEGER = 2**53 - 1
 TGAS = 10**12
 NEAR = 10**24
 IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
@@ -62,14 +65,16 @@ SDK_NAMES = (
 )
 # What the project's own modules export, by name (decoders and structs live in ./types too).
 LOCAL_MODULES = {
-    **{name: "./checked" for name in ("addBig", "addInt", "subBig", "subInt")},
+    **{
+        name: "./checked"
+        for name in ("addBig", "addBigInt", "addInt", "subBig", "subBigInt", "subInt")
+    },
+    **{
+        name: "./json"
+        for name in ("Decoder", "JsonReader", "NearBindgen", "parse", "readArgs", "toJson")
+    },
     **{name: "./outcome" for name in ("FAILED", "INVALID", "Outcome", "isValue", "outcome")},
-    **{name: "./types" for name in ("Decoder", "checkArg")},
 }
-# Names a struct decoder in types.ts uses besides the `decode...` functions: its parameter,
-# its field list and the helper that reads it. A `const` of the same name anywhere in the
-# decoder would shadow them for the whole block (even before its declaration).
-DECODER_NAMES = {"value", "fieldValues", "structFields"}
 
 
 def ts_type(t: ir.Type | None) -> str:
@@ -82,6 +87,8 @@ def ts_type(t: ir.Type | None) -> str:
         return f"{ts_type(t.item)} | null"
     if t.name == "Tuple":
         return "[" + ", ".join(ts_type(i) for i in t.items) + "]"
+    if t.name in BIGINT_TYPES:
+        return "bigint"
     if t.is_int:
         return "number"
     return TS_SCALARS.get(t.name, t.name)
@@ -111,18 +118,25 @@ def decoder(t: ir.Type) -> str:
     return SCALAR_DECODERS.get(t.name, f"decode{t.name}")
 
 
-def json_value(value) -> str:
-    """A JSON literal written as a TS expression, keys and order as given (like Rust's `json!`)."""
+def json_value(value, bigints: bool = False) -> str:
+    """A JSON literal written as a TS expression, keys and order as given (like Rust's `json!`).
+
+    `bigints`: integers a `number` cannot hold exactly are bigint literals (`toJson` writes them
+    with every digit); without it the value is plain JSON for `JSON.stringify`."""
     if isinstance(value, dict):
         if not value:
             return "{}"
-        return "{ " + ", ".join(f"{ts_key(k)}: {json_value(v)}" for k, v in value.items()) + " }"
+        items = (f"{ts_key(k)}: {json_value(v, bigints)}" for k, v in value.items())
+        return "{ " + ", ".join(items) + " }"
     if isinstance(value, list):
-        return "[" + ", ".join(json_value(v) for v in value) + "]"
+        return "[" + ", ".join(json_value(v, bigints) for v in value) + "]"
     if isinstance(value, str):
         return ts_str(value)
     if value is None:
         return "null"
+    if bigints and isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_SAFE_INTEGER:
+            return f"{value}n"
     return json.dumps(value)
 
 
@@ -197,11 +211,17 @@ class TsApi:
         return text
 
     def int_range(self, t: ir.Type) -> tuple[str, str]:
-        """(lowest value, first value past the highest) of an integer type: `0`, `2 ** 8`."""
+        """(lowest value, first value past the highest) of an integer type: `0`, `2 ** 8`; as
+        bigints for i64/u64: `-(2n ** 63n)`, `2n ** 63n`."""
         bits = ir.INT_BITS[t.name]
+        n = "n" if self.is_bigint(t) else ""
         if t.name.startswith("i"):
-            return f"-(2 ** {bits - 1})", f"2 ** {bits - 1}"
-        return "0", f"2 ** {bits}"
+            return f"-(2{n} ** {bits - 1}{n})", f"2{n} ** {bits - 1}{n}"
+        return f"0{n}", f"2{n} ** {bits}{n}"
+
+    def is_bigint(self, t: ir.Type) -> bool:
+        """Whether values of `t` are bigints (i64, u64), whose arithmetic is `addBigInt`."""
+        return t.name in BIGINT_TYPES
 
     def big_bits(self, t: ir.Type) -> str:
         """The bit width `addBig`/`subBig` check a U64/U128 against: `64n`, `128n`."""
@@ -209,10 +229,11 @@ class TsApi:
 
     def params(self, params) -> list[tuple[str, str]]:
         """(name, TS type) of (name, type) pairs, state fields or refs."""
-        return [
-            (p[0], self.type(p[1])) if isinstance(p, tuple) else (p.name, self.type(p.type))
-            for p in params
-        ]
+        return [(name, self.type(t)) for name, t in _pairs(params)]
+
+    def param_decoders(self, params) -> list[str]:
+        """The decoder of each parameter, in order, for `readArgs`: `decodeUint64`."""
+        return [self.decoder(t) for _, t in _pairs(params)]
 
     # ------------------------------------------------------------------------------ values
 
@@ -231,6 +252,8 @@ class TsApi:
             return ts_str(value)
         if t.name == "bool":
             return "true" if value else "false"
+        if t.name in BIGINT_TYPES:
+            return f"{value}n"
         if t.is_int:
             return str(value)
         if t.is_big:
@@ -245,19 +268,25 @@ class TsApi:
 
     def zero(self, t: ir.Type) -> str:
         """A placeholder of type `t` for state that `init` sets (near-sdk-js needs one)."""
+        return self._zero(t, "0n")
+
+    def _zero(self, t: ir.Type, bigint: str) -> str:
         if t.name == "Option":
             return "null"
         if t.is_stringy:
             return '""'
         if t.is_big:
             return '"0"'
+        if t.name in BIGINT_TYPES:
+            return bigint
         if t.is_int:
             return "0"
         if t.name == "bool":
             return "false"
         if t.name == "Vec":
             return "[]"
-        return self._object([(n, self.zero(ft)) for n, ft in self.structs[t.name].fields])
+        fields = self.structs[t.name].fields
+        return self._object([(n, self._zero(ft, bigint)) for n, ft in fields])
 
     def json(self, value) -> str:
         """A spec's JSON literal as it is written, keys and order as given: `{ a: [1, "x"] }`."""
@@ -288,13 +317,13 @@ class TsApi:
         if ref.type.is_stringy or ref.type.is_big:  # U64/U128 are decimal strings already
             return text
         if ref.type.is_int or ref.type.name == "bool":
-            return f"String({text})"
-        return f"JSON.stringify({text})"
+            return f"String({text})"  # a bigint's digits, as Rust's `{}` of an i64/u64
+        return f"{self.local('toJson')}({text})"
 
     def _arg(self, expr: ir.Expr) -> str:
         """A value inside a call's JSON arguments: literals exactly as the spec wrote them."""
         if isinstance(expr, ir.Lit):
-            return json_value(expr.value)
+            return json_value(expr.value, bigints=True)
         if isinstance(expr, ir.Some):
             return self._arg(expr.value)
         return self.expr(expr)
@@ -319,21 +348,6 @@ class TsApi:
     def uses_caller(self, flow: ir.Flow) -> bool:
         """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
         return ir.flow_uses_caller(flow)
-
-    def decoder_fields(self, struct: ir.Struct) -> list[tuple[str, ir.Type, str]]:
-        """(JSON key, type, local variable) for each field a struct decoder reads: the local is
-        the key itself unless that would shadow a name the decoder needs, or is reserved."""
-        taken: set[str] = set()
-        out = []
-        for name, field_type in struct.fields:
-            local = name
-            if name in TS_RESERVED or name in DECODER_NAMES or name.startswith("decode"):
-                local = f"{name}_"
-            while local in taken:
-                local += "_"
-            taken.add(local)
-            out.append((name, field_type, local))
-        return out
 
     def schema_fields(self) -> list[ir.StateField]:
         """State fields near-sdk-js cannot restore by itself: it reads `.constructor` of each."""
@@ -361,19 +375,25 @@ class TsApi:
 
     def imports(self) -> list[tuple[str, list[str]]]:
         """(module, names) of every import recorded so far; render it after the file's body."""
-        order = ["near-sdk-js", "./checked", "./outcome", "./types"]
+        order = ["near-sdk-js", "./checked", "./json", "./outcome", "./types"]
         return [(m, sorted(self._imports[m])) for m in order if m in self._imports]
 
     # ------------------------------------------------------------------- sandbox test data
 
     def sample(self, t: ir.Type) -> str:
-        """An argument for the sandbox test: the test user for account ids, else a zero."""
-        return "alice.accountId" if t.name == "AccountId" else self.zero(t)
+        """An argument for the sandbox test: the test user for account ids, else a zero (a plain
+        `0` for i64/u64: near-workspaces sends arguments with `JSON.stringify`)."""
+        return "alice.accountId" if t.name == "AccountId" else self._zero(t, "0")
 
     def sandbox_externals(self) -> list[ir.External]:
         """Externals whose account `init` sets: the sandbox test gives each its own account."""
         params = self.contract.init.params if self.contract.init else ()
         return [e for e in self.contract.externals if e.account in params]
+
+
+def _pairs(params) -> list[tuple[str, ir.Type]]:
+    """(name, type) of (name, type) pairs, state fields or refs."""
+    return [p if isinstance(p, tuple) else (p.name, p.type) for p in params]
 
 
 def _names_in(t: ir.Type | None) -> set[str]:
@@ -395,6 +415,7 @@ def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
         ".prettierrc.yaml",
         "README.md",
         "src/contract.ts",
+        "src/json.ts",
         "src/types.ts",
         "src/outcome.ts",
         *(["src/checked.ts"] if needs_checked else []),

@@ -25,7 +25,7 @@ class _Model(BaseModel):
 
 
 class WasmFile(_Model):
-    wasm: StrictStr  # a path relative to the spec file
+    wasm: StrictStr  # a path relative to the spec file: a .wasm module, or .wat text
 
 
 class ScenarioStep(_Model):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xccgen.errors import XccgenError
+from xccgen.errors import ToolchainMissing, XccgenError
 from xccgen.scenarios.model import (
     CALLER,
     CONTRACT,
@@ -53,7 +56,7 @@ def run(
     for alias, source in scenario.deploy.items():
         wasm = fixture_wasm(source) if isinstance(source, str) else spec_dir / source.wasm
         sandbox.create_account(account(alias), "50 NEAR")
-        sandbox.deploy(account(alias), wasm)
+        sandbox.deploy(account(alias), wasm_code(wasm) if wasm.suffix == ".wat" else wasm)
     sandbox.create_account(account(CONTRACT), "50 NEAR")
     sandbox.deploy(account(CONTRACT), contract_wasm)
     sandbox.create_account(account(CALLER), "100 NEAR")
@@ -114,6 +117,21 @@ def run(
     result.problems = problems
     result.passed = not problems
     return result
+
+
+def wasm_code(wat: Path) -> bytes:
+    """The module of a contract written in WebAssembly text, compiled with wabt's wat2wasm."""
+    wat2wasm = shutil.which("wat2wasm")
+    if wat2wasm is None:
+        raise ToolchainMissing(
+            f"{wat}: wat2wasm is missing: run `xccgen toolchain install sandbox`"
+        )
+    with tempfile.TemporaryDirectory(prefix="xccgen-wat-") as tmp:
+        out = Path(tmp) / "contract.wasm"
+        proc = subprocess.run([wat2wasm, str(wat), "-o", str(out)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise XccgenError(f"{wat}: wat2wasm failed: {proc.stderr.strip()}")
+        return out.read_bytes()
 
 
 def _is_alias(value: Any) -> bool:

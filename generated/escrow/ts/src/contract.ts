@@ -3,7 +3,6 @@
 
 import {
   AccountId,
-  NearBindgen,
   NearPromise,
   ONE_TERA_GAS,
   call,
@@ -14,8 +13,14 @@ import {
   view,
 } from "near-sdk-js";
 import { addBig, subBig } from "./checked";
+import { NearBindgen, readArgs, toJson } from "./json";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
-import { checkArg, decodeAccountId, decodeString, decodeU128 } from "./types";
+import {
+  decodeAccountId,
+  decodeOption,
+  decodeString,
+  decodeU128,
+} from "./types";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */
 const NO_ARGS = "";
@@ -67,7 +72,7 @@ export class Contract {
 
   /** Sets the state that has no default. */
   @initialize({})
-  init({ vault_account }: { vault_account: AccountId }): void {
+  init(): void {
     // `@initialize` takes no options: check what Rust's `#[private] #[init]` checks.
     if (near.predecessorAccountId() !== near.currentAccountId()) {
       throw new Error("Function is private");
@@ -75,11 +80,10 @@ export class Contract {
     if (near.attachedDeposit() > 0n) {
       throw new Error("Function is not payable");
     }
-    this.vault_account = checkArg(
-      "vault_account",
-      vault_account,
-      decodeAccountId,
-    );
+    const [vault_account] = readArgs(["vault_account"], [decodeAccountId]) as [
+      AccountId,
+    ];
+    this.vault_account = vault_account;
   }
 
   @view({})
@@ -107,8 +111,8 @@ export class Contract {
 
   /** Escrow the attached deposit with the vault on behalf of the caller. */
   @call({ payableFunction: true })
-  escrow_deposit({ memo }: { memo: string }): NearPromise {
-    memo = checkArg("memo", memo, decodeString);
+  escrow_deposit(): NearPromise {
+    const [memo] = readArgs(["memo"], [decodeString]) as [string];
     const caller = near.predecessorAccountId();
     const deposit = near.attachedDeposit().toString();
     if (this.escrow_deposit_pending) {
@@ -124,14 +128,14 @@ export class Contract {
     return NearPromise.new(this.vault_account)
       .functionCall(
         "deposit_for",
-        JSON.stringify({ account_id: caller, memo }),
+        toJson({ account_id: caller, memo }),
         BigInt(deposit),
         30n * ONE_TERA_GAS,
       )
       .then(
         callSelf(
           "escrow_deposit_callback",
-          JSON.stringify({ caller, deposit, previous_last_depositor }),
+          toJson({ caller, deposit, previous_last_depositor }),
           15n * ONE_TERA_GAS,
         ),
       );
@@ -139,15 +143,11 @@ export class Contract {
 
   /** Runs after the call of `escrow_deposit`, whether it succeeded or failed. */
   @call({ privateFunction: true })
-  escrow_deposit_callback({
-    caller,
-    deposit,
-    previous_last_depositor,
-  }: {
-    caller: AccountId;
-    deposit: string;
-    previous_last_depositor: AccountId | null;
-  }): string {
+  escrow_deposit_callback(): string {
+    const [caller, deposit, previous_last_depositor] = readArgs(
+      ["caller", "deposit", "previous_last_depositor"],
+      [decodeAccountId, decodeU128, decodeOption(decodeAccountId)],
+    ) as [AccountId, string, AccountId | null];
     this.escrow_deposit_pending = false;
     const result = outcome(0, decodeU128);
     if (result === FAILED) {

@@ -2,8 +2,8 @@
 // Reading promise results: a call succeeded with a value, failed, or answered with JSON that does
 // not match the declared return type. Callbacks handle all three; none of them throws.
 
-import { decode, encode, near } from "near-sdk-js";
-import { Decoder } from "./types";
+import { near } from "near-sdk-js";
+import { Decoder, parse } from "./json";
 
 /** Results longer than this count as failed, as `env::promise_result_checked` makes them in Rust. */
 const MAX_RESULT_LEN = 64 * 1024;
@@ -19,8 +19,8 @@ export function isValue<T>(outcome: Outcome<T>): outcome is T {
 }
 
 /**
- * The result of the promise at `index` in the callback's join, parsed as JSON and checked by
- * `decoder`. Without a decoder (calls that return nothing) any successful result is `null`.
+ * The result of the promise at `index` in the callback's join, read by `decoder` as serde_json
+ * reads it. Without a decoder (calls that return nothing) any successful result is `null`.
  */
 export function outcome(index: number): Outcome<null>;
 export function outcome<T>(index: number, decoder: Decoder<T>): Outcome<T>;
@@ -41,28 +41,6 @@ export function outcome<T>(
   if (decoder === undefined) {
     return null;
   }
-  const text = decode(raw);
-  if (!sameBytes(encode(text), raw)) {
-    return INVALID; // not UTF-8, which serde_json rejects
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return INVALID;
-  }
-  const value = decoder(parsed);
+  const value = parse(raw, decoder);
   return value === undefined ? INVALID : value;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) {
-    return false;
-  }
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) {
-      return false;
-    }
-  }
-  return true;
 }

@@ -2,14 +2,34 @@
 // State arithmetic with the overflow checks of the Rust contract (built with overflow-checks):
 // a result out of range aborts the call instead of wrapping or losing precision.
 
-/** `a + b` for an integer type spanning `min` up to (not including) `end`. */
+/** `a + b` for an integer type up to 32 bits (number) spanning `min` up to (not including) `end`. */
 export function addInt(a: number, b: number, min: number, end: number): number {
   return inRange(a + b, min, end, "add");
 }
 
-/** `a - b` for an integer type spanning `min` up to (not including) `end`. */
+/** `a - b` for an integer type up to 32 bits (number) spanning `min` up to (not including) `end`. */
 export function subInt(a: number, b: number, min: number, end: number): number {
   return inRange(a - b, min, end, "subtract");
+}
+
+/** `a + b` for i64/u64 (bigint) spanning `min` up to (not including) `end`. */
+export function addBigInt(
+  a: bigint,
+  b: bigint,
+  min: bigint,
+  end: bigint,
+): bigint {
+  return bigIntInRange(a + b, min, end, "add");
+}
+
+/** `a - b` for i64/u64 (bigint) spanning `min` up to (not including) `end`. */
+export function subBigInt(
+  a: bigint,
+  b: bigint,
+  min: bigint,
+  end: bigint,
+): bigint {
+  return bigIntInRange(a - b, min, end, "subtract");
 }
 
 /** `a + b` for U64/U128 decimal strings. */
@@ -24,6 +44,18 @@ export function subBig(a: string, b: string, bits: bigint): string {
 
 function inRange(value: number, min: number, end: number, op: string): number {
   if (!Number.isSafeInteger(value) || value < min || value >= end) {
+    throw new Error("attempt to " + op + " with overflow");
+  }
+  return value;
+}
+
+function bigIntInRange(
+  value: bigint,
+  min: bigint,
+  end: bigint,
+  op: string,
+): bigint {
+  if (value < min || value >= end) {
     throw new Error("attempt to " + op + " with overflow");
   }
   return value;

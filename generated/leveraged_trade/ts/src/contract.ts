@@ -3,7 +3,6 @@
 
 import {
   AccountId,
-  NearBindgen,
   NearPromise,
   ONE_TERA_GAS,
   call,
@@ -13,11 +12,11 @@ import {
   str,
   view,
 } from "near-sdk-js";
-import { addInt, subInt } from "./checked";
+import { addBigInt, subBigInt } from "./checked";
+import { NearBindgen, readArgs, toJson } from "./json";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import {
   TradeReceipt,
-  checkArg,
   decodeAccountId,
   decodeString,
   decodeTradeReceipt,
@@ -61,19 +60,13 @@ function panicStr(message: string): never {
 export class Contract {
   dex_account: AccountId = "dex.testnet";
   lending_account: AccountId = "lending.testnet";
-  trades_started: number = 0;
+  trades_started: bigint = 0n;
   /** Set while `leveraged_trade` waits for its calls; a second call is rejected meanwhile. */
   leveraged_trade_pending: boolean = false;
 
   /** Sets the state that has no default. */
   @initialize({})
-  init({
-    dex_account,
-    lending_account,
-  }: {
-    dex_account: AccountId;
-    lending_account: AccountId;
-  }): void {
+  init(): void {
     // `@initialize` takes no options: check what Rust's `#[private] #[init]` checks.
     if (near.predecessorAccountId() !== near.currentAccountId()) {
       throw new Error("Function is private");
@@ -81,12 +74,12 @@ export class Contract {
     if (near.attachedDeposit() > 0n) {
       throw new Error("Function is not payable");
     }
-    this.dex_account = checkArg("dex_account", dex_account, decodeAccountId);
-    this.lending_account = checkArg(
-      "lending_account",
-      lending_account,
-      decodeAccountId,
-    );
+    const [dex_account, lending_account] = readArgs(
+      ["dex_account", "lending_account"],
+      [decodeAccountId, decodeAccountId],
+    ) as [AccountId, AccountId];
+    this.dex_account = dex_account;
+    this.lending_account = lending_account;
   }
 
   @view({})
@@ -100,7 +93,7 @@ export class Contract {
   }
 
   @view({})
-  get_trades_started(): number {
+  get_trades_started(): bigint {
     return this.trades_started;
   }
 
@@ -114,8 +107,8 @@ export class Contract {
 
   /** Trade PAIR with the attached deposit once the price and the ratio are known. */
   @call({ payableFunction: true })
-  leveraged_trade({ pair }: { pair: string }): NearPromise {
-    pair = checkArg("pair", pair, decodeString);
+  leveraged_trade(): NearPromise {
+    const [pair] = readArgs(["pair"], [decodeString]) as [string];
     const caller = near.predecessorAccountId();
     const deposit = near.attachedDeposit().toString();
     if (this.leveraged_trade_pending) {
@@ -125,18 +118,18 @@ export class Contract {
     }
     this.leveraged_trade_pending = true;
     near.log("Starting a leveraged trade of " + pair + " for " + caller);
-    this.trades_started = addInt(this.trades_started, 1, 0, 2 ** 64);
+    this.trades_started = addBigInt(this.trades_started, 1n, 0n, 2n ** 64n);
     return NearPromise.new(this.dex_account)
       .functionCall(
         "get_price",
-        JSON.stringify({ pair }),
+        toJson({ pair }),
         NO_DEPOSIT,
         15n * ONE_TERA_GAS,
       )
       .and(
         NearPromise.new(this.lending_account).functionCall(
           "get_collateral_ratio",
-          JSON.stringify({ account_id: caller }),
+          toJson({ account_id: caller }),
           NO_DEPOSIT,
           15n * ONE_TERA_GAS,
         ),
@@ -144,7 +137,7 @@ export class Contract {
       .then(
         callSelf(
           "leveraged_trade_callback",
-          JSON.stringify({ caller, deposit, pair }),
+          toJson({ caller, deposit, pair }),
           70n * ONE_TERA_GAS,
         ),
       );
@@ -152,15 +145,11 @@ export class Contract {
 
   /** Runs after the parallel calls of `leveraged_trade` (step 1), whether they succeeded or failed. */
   @call({ privateFunction: true })
-  leveraged_trade_callback({
-    caller,
-    deposit,
-    pair,
-  }: {
-    caller: AccountId;
-    deposit: string;
-    pair: string;
-  }): NearPromise | TradeReceipt {
+  leveraged_trade_callback(): NearPromise | TradeReceipt {
+    const [caller, deposit, pair] = readArgs(
+      ["caller", "deposit", "pair"],
+      [decodeAccountId, decodeU128, decodeString],
+    ) as [AccountId, string, string];
     const price = outcome(0, decodeU128);
     if (price === FAILED) {
       near.log("dex.get_price failed");
@@ -177,7 +166,7 @@ export class Contract {
     }
     if (!isValue(price) || !isValue(ratio)) {
       this.leveraged_trade_pending = false;
-      this.trades_started = subInt(this.trades_started, 1, 0, 2 ** 64);
+      this.trades_started = subBigInt(this.trades_started, 1n, 0n, 2n ** 64n);
       if (BigInt(deposit) > 0n) {
         near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
         NearPromise.new(caller).transfer(BigInt(deposit)).build();
@@ -188,19 +177,14 @@ export class Contract {
     return NearPromise.new(this.dex_account)
       .functionCall(
         "execute_trade",
-        JSON.stringify({
-          pair,
-          price,
-          collateral_ratio: ratio,
-          trader: caller,
-        }),
+        toJson({ pair, price, collateral_ratio: ratio, trader: caller }),
         BigInt(deposit),
         30n * ONE_TERA_GAS,
       )
       .then(
         callSelf(
           "leveraged_trade_callback_2",
-          JSON.stringify({ caller, deposit, pair, price }),
+          toJson({ caller, deposit, pair, price }),
           20n * ONE_TERA_GAS,
         ),
       );
@@ -208,17 +192,11 @@ export class Contract {
 
   /** Runs after the call of `leveraged_trade` (step 2), whether it succeeded or failed. */
   @call({ privateFunction: true })
-  leveraged_trade_callback_2({
-    caller,
-    deposit,
-    pair,
-    price,
-  }: {
-    caller: AccountId;
-    deposit: string;
-    pair: string;
-    price: string;
-  }): TradeReceipt {
+  leveraged_trade_callback_2(): TradeReceipt {
+    const [caller, deposit, pair, price] = readArgs(
+      ["caller", "deposit", "pair", "price"],
+      [decodeAccountId, decodeU128, decodeString, decodeU128],
+    ) as [AccountId, string, string, string];
     this.leveraged_trade_pending = false;
     const result = outcome(0, decodeTradeReceipt);
     if (result === FAILED) {
@@ -227,7 +205,7 @@ export class Contract {
       near.log("dex.execute_trade returned an invalid response format");
     }
     if (!isValue(result)) {
-      this.trades_started = subInt(this.trades_started, 1, 0, 2 ** 64);
+      this.trades_started = subBigInt(this.trades_started, 1n, 0n, 2n ** 64n);
       if (BigInt(deposit) > 0n) {
         near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
         NearPromise.new(caller).transfer(BigInt(deposit)).build();

@@ -3,12 +3,30 @@
 //
 // A decoder accepts exactly the JSON that the Rust contract's serde types accept and rebuilds it in
 // the shape Rust serializes it (struct fields in declared order, U64/U128 as plain decimal
-// strings), or returns `undefined` where serde would fail.
+// strings, i64/u64 as bigint); where serde fails it rejects the bytes (json.ts).
 
 import { AccountId, validateAccountId } from "near-sdk-js";
-
-/** Reads a parsed JSON value: the value in Rust's shape, or `undefined` when serde rejects it. */
-export type Decoder<T> = (value: unknown) => T | undefined;
+import {
+  CLOSE_ARRAY,
+  COMMA,
+  Decoder,
+  JsonReader,
+  MINUS,
+  NINE,
+  NUMBER_TAIL,
+  OPEN_ARRAY,
+  SPACE,
+  ZERO,
+  enter,
+  integerEnd,
+  leave,
+  literal,
+  next,
+  readStruct,
+  reject,
+  space,
+  string,
+} from "./json";
 
 export interface TradeReceipt {
   filled: boolean;
@@ -16,44 +34,37 @@ export interface TradeReceipt {
   amount: string;
 }
 
-/** A `TradeReceipt` from a JSON object (unknown keys are ignored) or an array of its fields in order. */
-export function decodeTradeReceipt(value: unknown): TradeReceipt | undefined {
-  const fieldValues = structFields(value, ["filled", "price", "amount"]);
-  if (fieldValues === undefined) {
-    return undefined;
-  }
-  const filled = decodeBool(fieldValues[0]);
-  const price = decodeU128(fieldValues[1]);
-  const amount = decodeU128(fieldValues[2]);
-  if (filled === undefined || price === undefined || amount === undefined) {
-    return undefined;
-  }
-  return { filled, price, amount };
+export function decodeString(reader: JsonReader): string {
+  return string(reader);
 }
 
-export function decodeString(value: unknown): string | undefined {
-  return typeof value === "string" && wellFormed(value) ? value : undefined;
-}
-
-export function decodeBool(value: unknown): boolean | undefined {
-  return typeof value === "boolean" ? value : undefined;
+export function decodeBool(reader: JsonReader): boolean {
+  const c = next(reader);
+  if (c === 0x74) {
+    literal(reader, "true");
+    return true;
+  }
+  if (c !== 0x66) {
+    reject();
+  }
+  literal(reader, "false");
+  return false;
 }
 
 /** A NEAR account id, validated as near-sdk's `AccountId` is. */
-export function decodeAccountId(value: unknown): AccountId | undefined {
-  return typeof value === "string" && validateAccountId(value)
-    ? value
-    : undefined;
+export function decodeAccountId(reader: JsonReader): AccountId {
+  const text = string(reader);
+  return validateAccountId(text) ? text : reject();
 }
 
 export const decodeInt8 = integer(-(2 ** 7), 2 ** 7);
 export const decodeInt16 = integer(-(2 ** 15), 2 ** 15);
 export const decodeInt32 = integer(-(2 ** 31), 2 ** 31);
-export const decodeInt64 = integer(-(2 ** 63), 2 ** 63);
 export const decodeUint8 = integer(0, 2 ** 8);
 export const decodeUint16 = integer(0, 2 ** 16);
 export const decodeUint32 = integer(0, 2 ** 32);
-export const decodeUint64 = integer(0, 2 ** 64);
+export const decodeInt64 = bigInteger(-(2n ** 63n), 2n ** 63n);
+export const decodeUint64 = bigInteger(0n, 2n ** 64n);
 
 /** near-sdk's `U64`: a JSON string that Rust's `u64::from_str` accepts, returned without sign or leading zeros. */
 export const decodeU64 = decimal(64n);
@@ -62,92 +73,128 @@ export const decodeU64 = decimal(64n);
 export const decodeU128 = decimal(128n);
 
 export function decodeVec<T>(item: Decoder<T>): Decoder<T[]> {
-  return (value) => {
-    if (!Array.isArray(value)) {
-      return undefined;
-    }
+  return (reader) => {
+    enter(reader, OPEN_ARRAY);
     const items: T[] = [];
-    for (const element of value) {
-      const decoded = item(element);
-      if (decoded === undefined) {
-        return undefined;
+    if (next(reader) !== CLOSE_ARRAY) {
+      const b = reader.bytes;
+      for (;;) {
+        items.push(item(reader));
+        let c = b[reader.pos];
+        if (c <= SPACE) {
+          c = b[(reader.pos = space(b, reader.pos))];
+        }
+        if (c !== COMMA) {
+          break;
+        }
+        reader.pos++;
       }
-      items.push(decoded);
     }
+    leave(reader, CLOSE_ARRAY);
     return items;
   };
 }
 
-/** `T?`: null, or a missing struct field, is None. */
+/** `T?`: null is None, and so is a missing struct field. */
 export function decodeOption<T>(item: Decoder<T>): Decoder<T | null> {
-  return (value) =>
-    value === null || value === undefined ? null : item(value);
-}
-
-/** A method argument checked as Rust checks its JSON input: a wrong one aborts the call. */
-export function checkArg<T>(
-  name: string,
-  value: unknown,
-  decode: Decoder<T>,
-): T {
-  const decoded = decode(value);
-  if (decoded === undefined) {
-    throw new Error(
-      "Failed to deserialize input from JSON: invalid value for `" + name + "`",
-    );
-  }
-  return decoded;
-}
-
-function integer(min: number, end: number): Decoder<number> {
-  return (value) =>
-    typeof value === "number" &&
-    Number.isInteger(value) &&
-    value >= min &&
-    value < end
-      ? value
-      : undefined;
-}
-
-function decimal(bits: bigint): Decoder<string> {
-  return (value) => {
-    if (typeof value !== "string" || !/^\+?[0-9]+$/.test(value)) {
-      return undefined;
+  const decoder: Decoder<T | null> = (reader) => {
+    if (next(reader) !== 0x6e) {
+      return item(reader);
     }
-    const number = BigInt(value.replace("+", ""));
-    return number < 2n ** bits ? number.toString() : undefined;
+    literal(reader, "null");
+    return null;
+  };
+  decoder.optional = true;
+  return decoder;
+}
+
+/**
+ * An integer type up to 32 bits spanning `min` up to (not including) `end`, as a number. Its
+ * digits are read here rather than through `integerEnd`: lists of small integers are common.
+ */
+function integer(min: number, end: number): Decoder<number> {
+  return (reader) => {
+    const b = reader.bytes;
+    let pos = reader.pos;
+    let c = b[pos];
+    if (c <= SPACE) {
+      c = b[(pos = space(b, pos))];
+    }
+    const negative = c === MINUS;
+    if (negative) {
+      c = b[++pos];
+    }
+    let value = c - ZERO;
+    if (value === 0) {
+      if (negative) {
+        reject(); // -0 is a float to serde_json
+      }
+      c = b[++pos];
+    } else if (value > 0 && value <= 9) {
+      c = b[++pos];
+      while (c >= ZERO && c <= NINE) {
+        value = value * 10 + (c - ZERO); // past 2^53 inexact, but then far out of range
+        c = b[++pos];
+      }
+    } else {
+      reject();
+    }
+    if (NUMBER_TAIL[c] === 1) {
+      reject(); // a fraction or an exponent (a float), or digits after a leading zero
+    }
+    if (negative) {
+      value = -value;
+    }
+    if (!(value >= min && value < end)) {
+      reject();
+    }
+    reader.pos = pos;
+    return value;
   };
 }
 
-/** The values of a struct's fields, from an object by name or from an array of exactly that many. */
-function structFields(value: unknown, names: string[]): unknown[] | undefined {
-  if (Array.isArray(value)) {
-    return value.length === names.length ? value : undefined;
-  }
-  if (typeof value !== "object" || value === null) {
-    return undefined;
-  }
-  const object = value as { [key: string]: unknown };
-  return names.map((name) =>
-    Object.prototype.hasOwnProperty.call(object, name)
-      ? object[name]
-      : undefined,
-  );
+/** i64 or u64, spanning `min` up to (not including) `end`, as an exact bigint. */
+function bigInteger(min: bigint, end: bigint): Decoder<bigint> {
+  return (reader) => {
+    next(reader);
+    const start = reader.pos;
+    reader.pos = integerEnd(reader.bytes, start);
+    const value = BigInt(reader.text.slice(start, reader.pos));
+    return value >= min && value < end ? value : reject();
+  };
 }
 
-/** Whether a string has no unpaired surrogate, which serde_json rejects in a Rust `String`. */
-function wellFormed(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) {
-        return false;
-      }
-      i++;
-    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
-      return false;
+function decimal(bits: bigint): Decoder<string> {
+  return (reader) => {
+    const text = string(reader);
+    const start = text.charCodeAt(0) === 0x2b ? 1 : 0; // one leading `+`
+    if (start === text.length) {
+      reject();
     }
-  }
-  return true;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (!(c >= ZERO && c <= NINE)) {
+        reject();
+      }
+    }
+    const value = BigInt(text.slice(start));
+    return value < 2n ** bits ? value.toString() : reject();
+  };
+}
+
+const keysOfTradeReceipt = ["filled", "price", "amount"];
+const decodersOfTradeReceipt: Decoder<unknown>[] = [
+  decodeBool,
+  decodeU128,
+  decodeU128,
+];
+
+/** A `TradeReceipt` from a JSON object (unknown keys are ignored) or an array of its fields in order. */
+export function decodeTradeReceipt(reader: JsonReader): TradeReceipt {
+  const fields = readStruct(reader, keysOfTradeReceipt, decodersOfTradeReceipt);
+  return {
+    filled: fields[0],
+    price: fields[1],
+    amount: fields[2],
+  } as TradeReceipt;
 }

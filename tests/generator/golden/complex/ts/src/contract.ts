@@ -3,7 +3,6 @@
 
 import {
   AccountId,
-  NearBindgen,
   NearPromise,
   ONE_NEAR,
   ONE_TERA_GAS,
@@ -15,11 +14,11 @@ import {
   view,
 } from "near-sdk-js";
 import { addBig, addInt, subBig, subInt } from "./checked";
+import { NearBindgen, readArgs, toJson } from "./json";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import {
   Limits,
   Quote,
-  checkArg,
   decodeAccountId,
   decodeBool,
   decodeOption,
@@ -95,13 +94,7 @@ export class Contract {
 
   /** Sets the state that has no default. */
   @initialize({})
-  setup({
-    owner,
-    oracle_account,
-  }: {
-    owner: AccountId;
-    oracle_account: AccountId;
-  }): void {
+  setup(): void {
     // `@initialize` takes no options: check what Rust's `#[private] #[init]` checks.
     if (near.predecessorAccountId() !== near.currentAccountId()) {
       throw new Error("Function is private");
@@ -109,12 +102,12 @@ export class Contract {
     if (near.attachedDeposit() > 0n) {
       throw new Error("Function is not payable");
     }
-    this.owner = checkArg("owner", owner, decodeAccountId);
-    this.oracle_account = checkArg(
-      "oracle_account",
-      oracle_account,
-      decodeAccountId,
-    );
+    const [owner, oracle_account] = readArgs(
+      ["owner", "oracle_account"],
+      [decodeAccountId, decodeAccountId],
+    ) as [AccountId, AccountId];
+    this.owner = owner;
+    this.oracle_account = oracle_account;
   }
 
   @view({})
@@ -189,18 +182,11 @@ export class Contract {
 
   /** Pays for an order; rolls back and refunds if the token transfer fails. */
   @call({ payableFunction: true })
-  buy({
-    receiver,
-    amount,
-    note,
-  }: {
-    receiver: AccountId;
-    amount: string;
-    note: string | null;
-  }): NearPromise {
-    receiver = checkArg("receiver", receiver, decodeAccountId);
-    amount = checkArg("amount", amount, decodeU128);
-    note = checkArg("note", note, decodeOption(decodeString));
+  buy(): NearPromise {
+    const [receiver, amount, note] = readArgs(
+      ["receiver", "amount", "note"],
+      [decodeAccountId, decodeU128, decodeOption(decodeString)],
+    ) as [AccountId, string, string | null];
     const caller = near.predecessorAccountId();
     const deposit = near.attachedDeposit().toString();
     if (this.buy_pending) {
@@ -217,7 +203,7 @@ export class Contract {
         " with " +
         deposit +
         " attached; note " +
-        JSON.stringify(note),
+        toJson(note),
     );
     this.total_deposited = addBig(this.total_deposited, amount, 128n);
     this.orders = addInt(this.orders, 1, 0, 2 ** 32);
@@ -226,9 +212,7 @@ export class Contract {
     return NearPromise.new(this.token_account)
       .functionCallWeightRaw(
         "ft_transfer",
-        weightedArgs(
-          JSON.stringify({ receiver_id: receiver, amount, memo: "x\ny" }),
-        ),
+        weightedArgs(toJson({ receiver_id: receiver, amount, memo: "x\ny" })),
         BigInt(deposit),
         10n * ONE_TERA_GAS,
         2n,
@@ -236,13 +220,7 @@ export class Contract {
       .then(
         callSelf(
           "buy_callback",
-          JSON.stringify({
-            caller,
-            deposit,
-            amount,
-            receiver,
-            previous_last_note,
-          }),
+          toJson({ caller, deposit, amount, receiver, previous_last_note }),
           10n * ONE_TERA_GAS,
         ),
       );
@@ -250,19 +228,17 @@ export class Contract {
 
   /** Runs after the call of `buy`, whether it succeeded or failed. */
   @call({ privateFunction: true })
-  buy_callback({
-    caller,
-    deposit,
-    amount,
-    receiver,
-    previous_last_note,
-  }: {
-    caller: AccountId;
-    deposit: string;
-    amount: string;
-    receiver: AccountId;
-    previous_last_note: string | null;
-  }): string {
+  buy_callback(): string {
+    const [caller, deposit, amount, receiver, previous_last_note] = readArgs(
+      ["caller", "deposit", "amount", "receiver", "previous_last_note"],
+      [
+        decodeAccountId,
+        decodeU128,
+        decodeU128,
+        decodeAccountId,
+        decodeOption(decodeString),
+      ],
+    ) as [AccountId, string, string, AccountId, string | null];
     this.buy_pending = false;
     near.log("callback for " + receiver);
     const result = outcome(0);
@@ -288,21 +264,21 @@ export class Contract {
 
   /** Forwards the attached deposit and keeps no state (payable, yet writes nothing). */
   @call({ payableFunction: true })
-  tip({ receiver }: { receiver: AccountId }): NearPromise {
-    receiver = checkArg("receiver", receiver, decodeAccountId);
+  tip(): NearPromise {
+    const [receiver] = readArgs(["receiver"], [decodeAccountId]) as [AccountId];
     const caller = near.predecessorAccountId();
     const deposit = near.attachedDeposit().toString();
     return NearPromise.new(this.token_account)
       .functionCall(
         "ft_transfer",
-        JSON.stringify({ receiver_id: receiver, amount: "1" }),
+        toJson({ receiver_id: receiver, amount: "1" }),
         BigInt(deposit),
         10n * ONE_TERA_GAS,
       )
       .then(
         callSelf(
           "tip_callback",
-          JSON.stringify({ caller, deposit, receiver }),
+          toJson({ caller, deposit, receiver }),
           10n * ONE_TERA_GAS,
         ),
       );
@@ -310,15 +286,11 @@ export class Contract {
 
   /** Runs after the call of `tip`, whether it succeeded or failed. */
   @call({ privateFunction: true })
-  tip_callback({
-    caller,
-    deposit,
-    receiver,
-  }: {
-    caller: AccountId;
-    deposit: string;
-    receiver: AccountId;
-  }): string {
+  tip_callback(): string {
+    const [caller, deposit, receiver] = readArgs(
+      ["caller", "deposit", "receiver"],
+      [decodeAccountId, decodeU128, decodeAccountId],
+    ) as [AccountId, string, AccountId];
     const result = outcome(0);
     if (result === FAILED) {
       near.log("token.ft_transfer failed");
@@ -338,13 +310,13 @@ export class Contract {
 
   /** Reads a quote and a flag in parallel, then records them. */
   @call({})
-  quote_and_record({ asset }: { asset: string }): NearPromise {
-    asset = checkArg("asset", asset, decodeString);
+  quote_and_record(): NearPromise {
+    const [asset] = readArgs(["asset"], [decodeString]) as [string];
     const caller = near.predecessorAccountId();
     return NearPromise.new(this.oracle_account)
       .functionCall(
         "get_quote",
-        JSON.stringify({ asset, limits: { high: "5", low: -3 } }),
+        toJson({ asset, limits: { high: "5", low: -3 } }),
         NO_DEPOSIT,
         10n * ONE_TERA_GAS,
       )
@@ -367,7 +339,7 @@ export class Contract {
       .and(
         NearPromise.new("registry.near").functionCall(
           "lookup",
-          JSON.stringify({ who: caller }),
+          toJson({ who: caller }),
           NO_DEPOSIT,
           10n * ONE_TERA_GAS,
         ),
@@ -375,7 +347,7 @@ export class Contract {
       .then(
         callSelf(
           "quote_and_record_callback",
-          JSON.stringify({ caller, asset }),
+          toJson({ caller, asset }),
           40n * ONE_TERA_GAS,
         ),
       );
@@ -383,13 +355,11 @@ export class Contract {
 
   /** Runs after the parallel calls of `quote_and_record` (step 1), whether they succeeded or failed. */
   @call({ privateFunction: true })
-  quote_and_record_callback({
-    caller,
-    asset,
-  }: {
-    caller: AccountId;
-    asset: string;
-  }): NearPromise | [Quote, boolean, string] {
+  quote_and_record_callback(): NearPromise | [Quote, boolean, string] {
+    const [caller, asset] = readArgs(
+      ["caller", "asset"],
+      [decodeAccountId, decodeString],
+    ) as [AccountId, string];
     const quote = outcome(0, decodeQuote);
     if (quote === FAILED) {
       near.log("oracle.get_quote failed");
@@ -421,23 +391,23 @@ export class Contract {
     }
     near.log(
       "Quote " +
-        JSON.stringify(quote) +
+        toJson(quote) +
         " flag " +
         String(flag) +
         " previous " +
-        JSON.stringify(previous),
+        toJson(previous),
     );
     return NearPromise.new("registry.near")
       .functionCall(
         "record",
-        JSON.stringify({ who: caller, quote, count: 3 }),
+        toJson({ who: caller, quote, count: 3 }),
         NO_DEPOSIT,
         7n * ONE_TERA_GAS,
       )
       .then(
         callSelf(
           "quote_and_record_callback_2",
-          JSON.stringify({ asset, flag, quote }),
+          toJson({ asset, flag, quote }),
           10n * ONE_TERA_GAS,
         ),
       );
@@ -445,15 +415,11 @@ export class Contract {
 
   /** Runs after the call of `quote_and_record` (step 2), whether it succeeded or failed. */
   @call({ privateFunction: true })
-  quote_and_record_callback_2({
-    asset,
-    flag,
-    quote,
-  }: {
-    asset: string;
-    flag: boolean;
-    quote: Quote;
-  }): [Quote, boolean, string] {
+  quote_and_record_callback_2(): [Quote, boolean, string] {
+    const [asset, flag, quote] = readArgs(
+      ["asset", "flag", "quote"],
+      [decodeString, decodeBool, decodeQuote],
+    ) as [string, boolean, Quote];
     const result = outcome(0);
     if (result === FAILED) {
       near.log("registry.record failed");
@@ -479,7 +445,7 @@ export class Contract {
       .map((asset) =>
         NearPromise.new(this.oracle_account).functionCall(
           "get_prices",
-          JSON.stringify({ asset, quote: ["usd", "eur"] }),
+          toJson({ asset, quote: ["usd", "eur"] }),
           NO_DEPOSIT,
           10n * ONE_TERA_GAS,
         ),
@@ -534,7 +500,7 @@ export class Contract {
     return NearPromise.new(this.token_account)
       .functionCall(
         "ft_transfer",
-        JSON.stringify({ receiver_id: "alice.near", amount: "1" }),
+        toJson({ receiver_id: "alice.near", amount: "1" }),
         1n * ONE_NEAR,
         10n * ONE_TERA_GAS,
       )
@@ -542,7 +508,7 @@ export class Contract {
       .then(
         callSelf(
           "batch_unit_callback",
-          JSON.stringify({ caller, deposit }),
+          toJson({ caller, deposit }),
           10n * ONE_TERA_GAS,
         ),
       );
@@ -550,13 +516,11 @@ export class Contract {
 
   /** Runs after the batch of `batch_unit`, whether it succeeded or failed. */
   @call({ privateFunction: true })
-  batch_unit_callback({
-    caller,
-    deposit,
-  }: {
-    caller: AccountId;
-    deposit: string;
-  }): void {
+  batch_unit_callback(): void {
+    const [caller, deposit] = readArgs(
+      ["caller", "deposit"],
+      [decodeAccountId, decodeU128],
+    ) as [AccountId, string];
     this.batch_unit_pending = false;
     const result = outcome(0);
     if (result === FAILED) {
@@ -581,7 +545,7 @@ export class Contract {
       .map((who) =>
         NearPromise.new("registry.near").functionCall(
           "lookup",
-          JSON.stringify({ who: who + ".near" }),
+          toJson({ who: who + ".near" }),
           NO_DEPOSIT,
           10n * ONE_TERA_GAS,
         ),

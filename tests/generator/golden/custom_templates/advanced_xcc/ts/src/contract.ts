@@ -3,7 +3,6 @@
 
 import {
   AccountId,
-  NearBindgen,
   NearPromise,
   ONE_TERA_GAS,
   call,
@@ -13,10 +12,10 @@ import {
   str,
   view,
 } from "near-sdk-js";
+import { NearBindgen, readArgs, toJson } from "./json";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import {
   PostedMessage,
-  checkArg,
   decodeAccountId,
   decodeInt8,
   decodePostedMessage,
@@ -59,15 +58,7 @@ export class Contract {
 
   /** Sets the state that has no default. */
   @initialize({})
-  init({
-    hello_account,
-    counter_account,
-    guestbook_account,
-  }: {
-    hello_account: AccountId;
-    counter_account: AccountId;
-    guestbook_account: AccountId;
-  }): void {
+  init(): void {
     // `@initialize` takes no options: check what Rust's `#[private] #[init]` checks.
     if (near.predecessorAccountId() !== near.currentAccountId()) {
       throw new Error("Function is private");
@@ -75,21 +66,13 @@ export class Contract {
     if (near.attachedDeposit() > 0n) {
       throw new Error("Function is not payable");
     }
-    this.hello_account = checkArg(
-      "hello_account",
-      hello_account,
-      decodeAccountId,
-    );
-    this.counter_account = checkArg(
-      "counter_account",
-      counter_account,
-      decodeAccountId,
-    );
-    this.guestbook_account = checkArg(
-      "guestbook_account",
-      guestbook_account,
-      decodeAccountId,
-    );
+    const [hello_account, counter_account, guestbook_account] = readArgs(
+      ["hello_account", "counter_account", "guestbook_account"],
+      [decodeAccountId, decodeAccountId, decodeAccountId],
+    ) as [AccountId, AccountId, AccountId];
+    this.hello_account = hello_account;
+    this.counter_account = counter_account;
+    this.guestbook_account = guestbook_account;
   }
 
   @view({})
@@ -115,14 +98,14 @@ export class Contract {
     return NearPromise.new(this.hello_account)
       .functionCall(
         "set_greeting",
-        JSON.stringify({ greeting: "hi" }),
+        toJson({ greeting: "hi" }),
         NO_DEPOSIT,
         10n * ONE_TERA_GAS,
       )
       .functionCall("get_greeting", NO_ARGS, NO_DEPOSIT, 10n * ONE_TERA_GAS)
       .functionCall(
         "set_greeting",
-        JSON.stringify({ greeting: "bye" }),
+        toJson({ greeting: "bye" }),
         NO_DEPOSIT,
         10n * ONE_TERA_GAS,
       )
@@ -169,7 +152,7 @@ export class Contract {
       .and(
         NearPromise.new(this.guestbook_account).functionCall(
           "get_messages",
-          JSON.stringify({ from_index: "0", limit: 2 }),
+          toJson({ from_index: "0", limit: 2 }),
           NO_DEPOSIT,
           10n * ONE_TERA_GAS,
         ),
@@ -231,7 +214,7 @@ export class Contract {
         NearPromise.new(this.hello_account)
           .functionCall(
             "set_greeting",
-            JSON.stringify({ greeting: message }),
+            toJson({ greeting: message }),
             NO_DEPOSIT,
             10n * ONE_TERA_GAS,
           )
