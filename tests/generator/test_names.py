@@ -95,3 +95,9 @@ def test_reserved_module_names_are_the_rust_projects_own_files_and_crates():
     assert {d.replace("-", "_") for d in deps} <= RUST_CRATES
     for name in RUST_FIXED_MODULES:
         assert flow_module_problem(name)
+
+
+def test_a_flow_named_like_a_c_keyword_is_refused(write_spec):
+    """near-sdk-js writes `DEFINE_NEAR_METHOD(char)` into C for a method `char`."""
+    found = problems(write_spec, "char: {call: {call: hello.get_greeting}}")
+    assert any("flows.char: flow 'char' is a C keyword" in p for p in found), found

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from xccgen.build import TARGETS, build_contract
 
 from tests.conftest import REPO
+from xccgen.compile import TARGETS, build_contract
 from xccgen.output import generate_for_build
 from xccgen.pipeline import load_checked
-from xccgen.scenarios import wasm_code
+from xccgen.scenarios.runner import wasm_code
 
 pytestmark = [pytest.mark.toolchain, pytest.mark.slow]
 

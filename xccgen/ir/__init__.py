@@ -35,6 +35,7 @@ from xccgen.ir.nodes import (
     Update,
     flow_uses_caller,
     refs_in,
+    success_reads,
 )
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "Expr",
     "refs_in",
     "flow_uses_caller",
+    "success_reads",
     "StateField",
     "Init",
     "Method",

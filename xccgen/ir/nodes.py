@@ -142,6 +142,17 @@ def refs_in(expr: Expr | None) -> list[Ref]:
     return [r for item in expr.items for r in refs_in(item)]
 
 
+def success_reads(callback: Callback, name: str) -> bool:
+    """Whether the callback's success branch uses the value `name`: in its log, its value, or
+    the arguments and carried context of the step it schedules next."""
+    branch = callback.success
+    refs = refs_in(branch.log) + refs_in(branch.value)
+    if branch.next is not None:
+        refs += [r for call in branch.next.calls for _, e in call.args for r in refs_in(e)]
+        refs += list(branch.next.callback.params)
+    return any(r.name == name for r in refs)
+
+
 def flow_uses_caller(flow: Flow) -> bool:
     """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
     refs = refs_in(flow.log) + [r for u in flow.updates for r in refs_in(u.value)]

@@ -417,6 +417,10 @@ class RustApi:
 
     # ------------------------------------------------------------------------------- facts
 
+    def reads_result(self, callback: ir.Callback, slot: ir.Slot) -> bool:
+        """Whether the success branch uses the slot's value (else it is matched as `_`)."""
+        return ir.success_reads(callback, slot.bind)
+
     def uses_caller(self, flow: ir.Flow) -> bool:
         """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
         return ir.flow_uses_caller(flow)
@@ -535,7 +539,8 @@ class RustApi:
 
     def callback_cases(self, flow: ir.Flow) -> list[dict]:
         """Every callback branch a unit test drives, with its expectations (samples.py)."""
-        return samples.callback_cases(flow, self.structs)
+        state = samples.initial_state(self.contract, self.structs)
+        return samples.callback_cases(flow, self.structs, state)
 
     def case_arg(self, ref: ir.Ref, value, case: dict) -> str:
         """A callback argument in a test case: the flow's own value when it ran first."""

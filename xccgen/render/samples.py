@@ -95,7 +95,26 @@ def evaluate(expr: ir.Expr | None, env: dict[str, Any], structs=None) -> Any:
     return [evaluate(item, env, structs) for item in expr.items]
 
 
-def callback_cases(flow: ir.Flow, structs: dict[str, ir.Struct]) -> list[dict]:
+def initial_state(contract: ir.Contract, structs: dict[str, ir.Struct]) -> dict[str, Any]:
+    """Each state field's value in a unit test's fresh contract: its default, or for an init
+    parameter the sample the test passes (`account<i>.near` for account ids, as `sample_lit`)."""
+    params = [p.name for p in contract.init.params] if contract.init else []
+    state = {}
+    for field in contract.state:
+        if field.name in params:
+            index = params.index(field.name) + 1
+            is_account = field.type == ir.ACCOUNT_ID
+            state[field.name] = (
+                f"account{index}.near" if is_account else sample(field.type, structs)
+            )
+        elif field.default is not None:
+            state[field.name] = normalize(field.default.value, field.type, structs)
+    return state
+
+
+def callback_cases(
+    flow: ir.Flow, structs: dict[str, ir.Struct], state: dict[str, Any] | None = None
+) -> list[dict]:
     """For every callback: its arguments and, per branch, promise results and the expected value.
 
     Branches: `success` (every call answered with a sample value), `failure` (every call failed)
@@ -108,7 +127,7 @@ def callback_cases(flow: ir.Flow, structs: dict[str, ir.Struct]) -> list[dict]:
         args = {p.name: param_value(p, structs) for p in callback.params}
         samples = {s.bind: sample(s.type, structs) for s in callback.slots}
         for branch in ("success", "failure", "invalid"):
-            env = dict(args)
+            env = {**(state or {}), **args}  # state fields a branch returns or logs, then names
 
             # Bytes that are not JSON are still a success for a call that returns nothing.
             def failed(slot: ir.Slot, branch=branch) -> bool:

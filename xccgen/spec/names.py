@@ -28,6 +28,14 @@ TS_RESERVED = set(
     "public static yield any boolean number string symbol bigint object undefined never unknown "
     "constructor arguments eval await async of".split()
 )
+# C's keywords (C17 and C23): near-sdk-js compiles every method into C as
+# `DEFINE_NEAR_METHOD(<name>)`, so a method cannot be named like one.
+C_KEYWORDS = set(
+    "auto break case char const continue default do double else enum extern float for goto if "
+    "inline int long register restrict return short signed sizeof static struct switch typedef "
+    "union unsigned void volatile while alignas alignof bool constexpr false nullptr "
+    "static_assert thread_local true typeof typeof_unqual".split()
+)
 # Names the generated code itself uses; a spec name equal to one would shadow or clash with it.
 GENERATED_NAMES = {
     "env",
@@ -150,6 +158,11 @@ def linked_symbols() -> dict[str, str]:
 def method_name_problem(name: str, what: str) -> str | None:
     """Why `name` cannot be a method the contract exports (a flow, its callback, a getter, the
     init method): NEAR exports a method as a wasm function of that very name."""
+    if name in C_KEYWORDS:
+        return (
+            f"{what} {name!r} is a C keyword, and near-sdk-js compiles each method into C under"
+            " its name; choose another name"
+        )
     why = linked_symbols().get(name)
     if why:
         return (

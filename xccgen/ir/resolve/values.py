@@ -57,6 +57,8 @@ class ValueResolver(ResolverBase):
             if not type_.is_stringy:
                 raise self.abort(path, f"text with placeholders is a string, expected {type_.spec}")
             return self.template(path, raw, scope)
+        if isinstance(raw, str) and type_.name == "AccountId" and "{" not in raw:
+            return self.check_literal(path, raw, type_)  # a checked account id, typed as one
         if isinstance(raw, str) and type_.is_stringy:
             return self.template(path, raw, scope)  # unescapes `{{`/`}}`
         return self.check_literal(path, raw, type_)
