@@ -82,6 +82,7 @@ SDK_TYPES = RUST_PRELUDE | {
     "PanicOnDefault",
     "DeserializeOwned",
     "Serialize",
+    "JsonReader",
     "RuntimeFeesConfig",
     "Promise",
     "PromiseOrValue",
