@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,29 @@ def pytest_addoption(parser):
         action="store_true",
         help="run tests/hostile with many more examples (a release check: up to an hour)",
     )
+
+
+# The hostile-input harness (tests/hostile, and the random answers of tests/scenarios): the
+# figures of every run, cases tried by outcome, print at the end of the session.
+OUTCOMES: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="session")
+def hostile_long(request) -> bool:
+    return request.config.getoption("--hostile-long")
+
+
+@pytest.fixture(scope="session")
+def outcomes() -> Counter[str]:
+    return OUTCOMES
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not OUTCOMES:
+        return
+    terminalreporter.section("hostile input")
+    for test in sorted({key.split(":")[0] for key in OUTCOMES}):
+        rows = {k.split(":", 1)[1]: n for k, n in OUTCOMES.items() if k.startswith(test + ":")}
+        tried = rows.pop("tried", 0)
+        parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(rows.items()))
+        terminalreporter.write_line(f"{test}: {tried} cases tried: {parts}")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import REPO
 from xccgen.compile import TARGETS, build_contract
@@ -469,3 +471,80 @@ def test_the_spec_scenarios_pass_and_the_builds_agree(built, cli, monkeypatch):
     result = cli("test", SPEC.relative_to(REPO), "-o", out_root, "--build-dir", build_dir)
     assert result.exit_code == 0, result.output
     assert " 0 failed" in result.output
+
+
+# Random answers: JSON-shaped text with the tokens readers disagree on, and plain noise.
+_TOKENS = [
+    "-0",
+    "1e2",
+    "100.0",
+    "01",
+    "+1",
+    "18446744073709551615",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "127",
+    "-129",
+    '"\\ud800"',
+    '"\\u00e9"',
+    '"\\x41"',
+    "true",
+    "null",
+    '"a.near"',
+    '"+007"',
+    " ",
+    "\t",
+    "\ufeff",
+]
+
+
+@st.composite
+def _answers(draw) -> bytes:
+    atom = st.one_of(
+        st.sampled_from(_TOKENS),
+        st.integers(-(2**70), 2**70).map(str),
+        st.floats(allow_nan=False, allow_infinity=False).map(repr),
+        st.text(max_size=6).map(json.dumps),
+    )
+    value = st.recursive(
+        atom,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3).map(lambda items: "[" + ",".join(items) + "]"),
+            st.lists(
+                st.tuples(
+                    st.sampled_from(['"value"', '"next"', '"children"', '"a"', '"b"']), inner
+                ),
+                max_size=3,
+            ).map(lambda kv: "{" + ",".join(f"{k}:{v}" for k, v in kv) + "}"),
+        ),
+        max_leaves=8,
+    )
+    text = draw(st.one_of(atom, atom, value)).encode()  # scalars often: most flows read one
+    if draw(st.integers(0, 9)) == 0:  # now and then, raw bytes: truncated UTF-8, NUL, noise
+        text += draw(st.binary(max_size=4))
+    return text
+
+
+def test_both_builds_agree_on_random_answers(chain_of_both, hostile_long, outcomes):
+    """The differential property itself, on answers nobody wrote down: for every `read_<type>`
+    flow, the Rust and TypeScript builds make the same of the same bytes."""
+    sandbox = chain_of_both
+    flows = sorted({case.flow for case in ANSWERS})
+
+    @settings(
+        max_examples=1500 if hostile_long else 120,
+        derandomize=not hostile_long,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(flow=st.sampled_from(flows), answer=_answers())
+    def property_(flow, answer):
+        assert sandbox.call(CALLER, STUB_ACCOUNT, "set", answer).status == "success"
+        got = {target: outcome(sandbox, target, flow) for target in TARGETS}
+        outcomes["differential answers:tried"] += 1
+        assert got["rust"] == got["ts"], f"{flow}: the builds disagree on {answer!r}: {got}"
+        kind = "invalid, both" if got["rust"] in (INVALID, FAILED) else "read as a value"
+        outcomes[f"differential answers:{kind}"] += 1
+
+    property_()
