@@ -108,6 +108,11 @@ def args_structs(contract: ir.Contract) -> dict[tuple[str, str], ArgsStruct]:
     return out
 
 
+def _is_copy(t: ir.Type) -> bool:
+    """Rust `Copy` types: numbers, bools, and optionals of them (clippy rejects their clone)."""
+    return _copied(t) or (t.name == "Option" and _is_copy(t.item))
+
+
 def _copied(t: ir.Type) -> bool:
     """Numbers and bools: argument structs hold them by value."""
     return t.is_int or t.is_big or t.name == "bool"
@@ -288,8 +293,7 @@ class RustApi:
     def _owned(self, ref: ir.Ref) -> str:
         """A copy of a named value, leaving the name usable afterwards."""
         text = self._ref(ref)
-        copy = ref.type.is_int or ref.type.is_big or ref.type.name == "bool"
-        return text if copy else f"{text}.clone()"
+        return text if _is_copy(ref.type) else f"{text}.clone()"
 
     def state_value(self, field: ir.StateField) -> str:
         """A copy of a state field's value: `self.count`, `self.owner.clone()`."""
@@ -416,6 +420,10 @@ class RustApi:
         return f"self.{external.account.name}.clone()"
 
     # ------------------------------------------------------------------------------- facts
+
+    def is_copy(self, t: ir.Type) -> bool:
+        """Whether values of `t` are Rust `Copy` (numbers, bools, optionals of them): no clone."""
+        return _is_copy(t)
 
     def reads_result(self, callback: ir.Callback, slot: ir.Slot) -> bool:
         """Whether the success branch uses the slot's value (else it is matched as `_`)."""

@@ -5,6 +5,7 @@ mod outcome;
 mod plain;
 mod read_account;
 mod read_state;
+mod remember;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -15,12 +16,16 @@ pub use types::PingArgs;
 #[near(contract_state)]
 pub struct Contract {
     stub_account: AccountId,
+    last_count: Option<i64>,
+    seen: Option<bool>,
 }
 
 impl Default for Contract {
     fn default() -> Self {
         Self {
             stub_account: "stub.near".parse().unwrap(),
+            last_count: None,
+            seen: Some(true),
         }
     }
 }
@@ -29,5 +34,13 @@ impl Default for Contract {
 impl Contract {
     pub fn get_stub_account(&self) -> AccountId {
         self.stub_account.clone()
+    }
+
+    pub fn get_last_count(&self) -> Option<i64> {
+        self.last_count
+    }
+
+    pub fn get_seen(&self) -> Option<bool> {
+        self.seen
     }
 }

@@ -263,3 +263,64 @@ fn plain_callback_invalid() {
     contract.plain_callback();
     assert!(!get_logs().is_empty(), "a failure is always logged");
 }
+
+#[test]
+fn remember_schedules_its_calls() {
+    let mut contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.remember(7);
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "stub.near");
+    assert_eq!(receipts[0].1, ["who"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["remember_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+fn remember_callback_success() {
+    let mut contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(
+            "\"sample.near\"".as_bytes().to_vec(),
+        )],
+    );
+    let value = contract.remember_callback(Some(7));
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("sample.near"));
+}
+
+#[test]
+fn remember_callback_failure() {
+    let mut contract = setup();
+    let before = serde_json::to_value((&contract.last_count,)).unwrap();
+    let previous_last_count = contract.last_count;
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.remember(7);
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.remember_callback(previous_last_count);
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("none.near"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    let after = serde_json::to_value((&contract.last_count,)).unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}
+
+#[test]
+fn remember_callback_invalid() {
+    let mut contract = setup();
+    let before = serde_json::to_value((&contract.last_count,)).unwrap();
+    let previous_last_count = contract.last_count;
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.remember(7);
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.remember_callback(previous_last_count);
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("none.near"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    let after = serde_json::to_value((&contract.last_count,)).unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}

@@ -86,3 +86,16 @@ test("plain", async (t) => {
   // Every outcome of the calls is handled by the callback: the flow itself never fails.
   t.true(result.succeeded, JSON.stringify(result.result.status));
 });
+
+test("remember", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "remember",
+    { count: 0 },
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});

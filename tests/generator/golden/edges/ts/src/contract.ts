@@ -11,9 +11,14 @@ import {
   str,
   view,
 } from "near-sdk-js";
-import { NearBindgen, toJson } from "./json";
+import { NearBindgen, readArgs, toJson } from "./json";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
-import { decodeAccountId, decodeString } from "./types";
+import {
+  decodeAccountId,
+  decodeInt64,
+  decodeOption,
+  decodeString,
+} from "./types";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */
 const NO_ARGS = "";
@@ -45,10 +50,29 @@ function weightedArgs(json: string): Uint8Array {
 @NearBindgen({ requireInit: false })
 export class Contract {
   stub_account: AccountId = "stub.near";
+  last_count: bigint | null = null;
+  seen: boolean | null = true;
+
+  // near-sdk-js restores each state field through the field's `constructor`, which a null value
+  // lacks; these entries hand the stored values back as they are.
+  static schema = {
+    last_count: { reconstruct: (value: unknown) => value },
+    seen: { reconstruct: (value: unknown) => value },
+  };
 
   @view({})
   get_stub_account(): AccountId {
     return this.stub_account;
+  }
+
+  @view({})
+  get_last_count(): bigint | null {
+    return this.last_count;
+  }
+
+  @view({})
+  get_seen(): boolean | null {
+    return this.seen;
   }
 
   // ---- read_account ----
@@ -158,5 +182,44 @@ export class Contract {
     if (!isValue(result)) {
       return;
     }
+  }
+
+  // ---- remember ----
+
+  @call({})
+  remember(): NearPromise {
+    const [count] = readArgs(["count"], [decodeInt64]) as [bigint];
+    const previous_last_count = this.last_count;
+    this.last_count = count;
+    return NearPromise.new(this.stub_account)
+      .functionCall("who", NO_ARGS, NO_DEPOSIT, 10n * ONE_TERA_GAS)
+      .then(
+        callSelf(
+          "remember_callback",
+          toJson({ previous_last_count }),
+          10n * ONE_TERA_GAS,
+        ),
+      );
+  }
+
+  /** Runs after the call of `remember`, whether it succeeded or failed. */
+  @call({ privateFunction: true })
+  remember_callback(): AccountId {
+    const [previous_last_count] = readArgs(
+      ["previous_last_count"],
+      [decodeOption(decodeInt64)],
+    ) as [bigint | null];
+    const result = outcome(0, decodeAccountId);
+    if (result === FAILED) {
+      near.log("stub.who failed");
+    } else if (result === INVALID) {
+      near.log("stub.who returned an invalid response format");
+    }
+    if (!isValue(result)) {
+      this.last_count = previous_last_count;
+      return "none.near";
+    }
+    near.log("seen " + toJson(this.seen) + ", last " + toJson(this.last_count));
+    return result;
   }
 }

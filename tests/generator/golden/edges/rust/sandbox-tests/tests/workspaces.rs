@@ -74,3 +74,18 @@ async fn plain_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     assert!(outcome.is_success(), "{outcome:#?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn remember_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "remember")
+        .args_json(json!({"count": 7}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
