@@ -278,7 +278,19 @@ def _message(err: dict, node: Any) -> str:
         msg = msg[len("Value error, ") :]
     if kind in ("string_type", "int_type", "bool_type", "dict_type", "list_type", "model_type"):
         msg = f"{msg}, got {node!r}" if node is not None else msg
+        msg += TYPE_FIXES[kind]
     return msg
+
+
+# What to write instead, for each kind of wrong value (pydantic says only what it expected).
+TYPE_FIXES = {
+    "string_type": "; write text (quote it if YAML reads it as a number, a bool or null)",
+    "int_type": "; write a whole number without quotes",
+    "bool_type": "; write true or false",
+    "dict_type": "; write a mapping of `key: value` entries",
+    "model_type": "; write a mapping of `key: value` entries",
+    "list_type": "; write a list (`[a, b]`, or one `- item` per line)",
+}
 
 
 def _suggest(key: str, err: dict) -> str:
