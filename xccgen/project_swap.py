@@ -70,7 +70,9 @@ def recover(base: Path, ours: Callable[[Path], bool]) -> None:
         if (staging / STAGING_FLAG).exists():
             shutil.rmtree(staging)  # a new tree that was never switched in
         elif old.exists():
-            shutil.rmtree(staging)  # cannot happen in one run; keep the older, named copy
+            # An old project and another one exchanged out: two interrupted runs. Keep what is
+            # not xccgen's from this one too, then drop it.
+            _retire(staging, base if base.is_dir() else old, ours)
         else:
             os.rename(staging, old)  # the old project, exchanged out before the crash
     if old.is_dir():

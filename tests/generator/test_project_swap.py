@@ -140,3 +140,20 @@ def test_only_the_exact_marker_line_makes_a_file_ours(tmp_path, cli):
     assert cli("generate", SPEC, "-o", out).exit_code == 0
     assert mentions.is_file(), "a file that only mentions xccgen is the user's"
     assert not stale.exists(), "a file with xccgen's marker line that the spec no longer writes"
+
+
+def test_two_interrupted_switches_lose_no_user_file(tmp_path):
+    """An old project aside and another exchanged out (two runs cut short): recovery keeps the
+    user's files of both in the current project."""
+    base = tmp_path / "rust"
+    (base / "src").mkdir(parents=True)
+    old, exchanged = project_swap.old_dir(base), project_swap.staging_dir(base)
+    for tree, note in ((old, "older"), (exchanged, "newer")):
+        (tree / "target").mkdir(parents=True)
+        (tree / f"{note}.md").write_text(note)
+    (exchanged / "target" / "big.wasm").write_bytes(b"\0asm")
+    project_swap.recover(base, ours=lambda path: False)
+    assert (base / "older.md").read_text() == "older"
+    assert (base / "newer.md").read_text() == "newer"
+    assert (base / "target" / "big.wasm").read_bytes() == b"\0asm"
+    assert not old.exists() and not exchanged.exists()
