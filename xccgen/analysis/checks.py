@@ -215,17 +215,28 @@ def _view_deposits(step: ir.Step) -> list[Finding]:
 
 
 def _fan_out_size(flow: ir.Flow, step: ir.Step) -> list[Finding]:
-    if step.fan_out is None or 0 < len(step.fan_out.over) <= MAX_FAN_OUT:
+    fan_out = step.fan_out
+    if fan_out is None or 0 < fan_out.count <= MAX_FAN_OUT:
         return []
-    size = len(step.fan_out.over)
+    size = fan_out.count
+    if fan_out.runtime:
+        return [
+            Finding(
+                "XCC109",
+                "error",
+                fan_out.path + ("max",),
+                f"the fan_out may run over {size} items (at most {MAX_FAN_OUT})",
+                f"lower `max:` to {MAX_FAN_OUT} or less, or split the flow",
+            )
+        ]
     what = "an empty list" if size == 0 else f"{size} items (at most {MAX_FAN_OUT})"
     return [
         Finding(
             "XCC109",
             "error",
-            step.fan_out.path + ("over",),
+            fan_out.path + ("over",),
             f"the fan_out runs over {what}",
-            "give `over:` between 1 and 16 items, or split the flow",
+            f"give `over:` between 1 and {MAX_FAN_OUT} items, or split the flow",
         )
     ]
 

@@ -23,10 +23,12 @@ class GasRow:
 
 def step_rows(step: ir.Step, depth: int = 0) -> list[GasRow]:
     """One step's calls and its callback, then the steps its callback schedules, nested."""
-    copies = len(step.fan_out.over) if step.fan_out else 1
+    copies = step.fan_out.count if step.fan_out else 1
     receipts = 1 if step.kind == "batch" else len(step.calls)
-    label = " + ".join(f"{c.external.name}.{c.method.name}" for c in step.calls)
-    if copies > 1:
+    label = " + ".join(_call_label(c) for c in step.calls)
+    if step.fan_out is not None and step.fan_out.runtime:
+        label += f" (×{copies} at most)"
+    elif copies > 1:
         label += f" (×{copies})"
     callback = step.callback
     rows = [
@@ -36,6 +38,21 @@ def step_rows(step: ir.Step, depth: int = 0) -> list[GasRow]:
     if callback.success.next is not None:
         rows += step_rows(callback.success.next, depth + 1)
     return rows
+
+
+def _call_label(call: ir.Call) -> str:
+    """`pool.get_quote`, and where it goes when the call names its own target."""
+    label = f"{call.external.name}.{call.method.name}"
+    return label + f" on {call.target_label}" if call.account is not None else label
+
+
+def fan_out_need(flow: ir.Flow) -> tuple[int, int]:
+    """The gas the flow's transaction must prepay for a run-time fan-out of n items, as
+    (base, per_item): base + per_item * n. The flow checks it before making any call."""
+    step = flow.step
+    receipts = 1 if step.kind == "batch" else len(step.calls)
+    per_item = sum(c.gas for c in step.calls) + receipts * RECEIPT_GAS
+    return flow_gas(flow) - per_item * step.fan_out.count, per_item
 
 
 def budget(flow: ir.Flow) -> list[GasRow]:

@@ -31,22 +31,32 @@ def flow_graph(flow: ir.Flow) -> tuple[list[Node], list[Edge]]:
     for number, step in enumerate(flow.steps(), start=1):
         callback = step.callback
         call_ids = []
-        copies = len(step.fan_out.over) if step.fan_out else 1
+        copies = step.fan_out.count if step.fan_out else 1
         groups = (
             [step.calls] if step.kind in ("batch",) or step.fan_out else [[c] for c in step.calls]
         )
         for index, calls in enumerate(groups):
             node_id = f"{flow.name}_s{number}_c{index}"
             names = " → ".join(c.method.name for c in calls)
-            times = f" ×{copies}" if copies > 1 else ""
-            nodes.append(Node(node_id, f"{calls[0].external.name}: {names}{times}", "call"))
+            if step.fan_out is not None and step.fan_out.runtime:
+                times = f" × each of {step.fan_out.over.name} (≤{copies})"
+            else:
+                times = f" ×{copies}" if copies > 1 else ""
+            # A call that names its own target shows it: `pool @ {best_pool}`.
+            where = f" @ {calls[0].target_label}" if calls[0].account is not None else ""
+            label = f"{calls[0].external.name}{where}: {names}{times}"
+            nodes.append(Node(node_id, label, "call"))
             edges.append(Edge(source, node_id, _call_label(calls), "call"))
             call_ids.append(node_id)
         nodes.append(Node(callback.name, f"{callback.name} (private)", "callback"))
         for node_id in call_ids:
             edges.append(Edge(node_id, callback.name, "result", "then"))
         failure_id = f"{callback.name}_failed"
-        can_fail = any(s.critical for s in callback.slots) or not callback.skip_failed_items
+        can_fail = (
+            any(s.critical for s in callback.slots)
+            or callback.item_failure == "fail"
+            or any(r.can_fail for r in callback.reductions)
+        )
         if can_fail:
             undo = (["rollback"] if flow.rollback and flow.updates else []) + (
                 ["refund"] if flow.payable else []

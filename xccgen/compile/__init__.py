@@ -49,6 +49,8 @@ FIXTURE_EXPORTS: dict[str, list[str]] = {
     # Rust only: the counterparts of the escrow and leveraged_trade examples.
     "vault": ["new", "deposit_for", "balance_of"],
     "market": ["get_price", "get_collateral_ratio", "execute_trade", "trades"],
+    # Rust only: the pools of the dex_aggregator example, configured by `new`.
+    "pool": ["new", "get_quote", "swap", "swaps", "volume"],
 }
 
 

@@ -23,6 +23,7 @@ from xccgen.ir.nodes import (
     Interp,
     Lit,
     Method,
+    Reduction,
     Ref,
     RefSource,
     Slot,
@@ -35,6 +36,7 @@ from xccgen.ir.nodes import (
     Update,
     flow_uses_caller,
     refs_in,
+    step_refs,
     success_reads,
 )
 
@@ -55,6 +57,7 @@ __all__ = [
     "Some",
     "Expr",
     "refs_in",
+    "step_refs",
     "flow_uses_caller",
     "success_reads",
     "StateField",
@@ -64,6 +67,7 @@ __all__ = [
     "Fallback",
     "Call",
     "Slot",
+    "Reduction",
     "Branch",
     "Callback",
     "FanOut",

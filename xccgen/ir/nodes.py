@@ -26,6 +26,8 @@ class Type:
 
     @property
     def spec(self) -> str:
+        if self.name == "Map":
+            return f"Map<{self.items[0].spec}, {self.items[1].spec}>"
         if self.name == "Tuple":
             return "[" + ", ".join(t.spec for t in self.items) + "]"
         if self.name == "Vec":
@@ -36,7 +38,21 @@ class Type:
 
     @property
     def is_struct(self) -> bool:
-        return self.name not in SCALARS and self.name not in ("Vec", "Option", "Tuple")
+        return self.name not in SCALARS and self.name not in ("Vec", "Option", "Tuple", "Map")
+
+    @property
+    def is_map(self) -> bool:
+        """`Map<K, V>`: a state collection (near-sdk `store::LookupMap`, near-sdk-js `LookupMap`),
+        never a value that travels."""
+        return self.name == "Map"
+
+    @property
+    def key(self) -> Type:
+        return self.items[0]
+
+    @property
+    def value(self) -> Type:
+        return self.items[1]
 
     @property
     def is_int(self) -> bool:
@@ -80,6 +96,7 @@ class Lit:
 
 
 RefSource = Literal["param", "item", "result", "state", "caller", "deposit", "previous"]
+# "result" covers every value a callback computes: call results, `results`, reduced values.
 
 
 @dataclass(frozen=True)
@@ -147,17 +164,26 @@ def success_reads(callback: Callback, name: str) -> bool:
     the arguments and carried context of the step it schedules next."""
     branch = callback.success
     refs = refs_in(branch.log) + refs_in(branch.value)
+    refs += [r for reduction in callback.reductions for r in reduction.sources]
     if branch.next is not None:
-        refs += [r for call in branch.next.calls for _, e in call.args for r in refs_in(e)]
+        refs += step_refs(branch.next)
         refs += list(branch.next.callback.params)
     return any(r.name == name for r in refs)
 
 
+def step_refs(step: Step) -> list[Ref]:
+    """The values a step's calls use: their arguments, their targets, the fan-out's list."""
+    refs = [r for call in step.calls for _, e in call.args for r in refs_in(e)]
+    refs += [call.account for call in step.calls if call.account is not None]
+    if step.fan_out is not None and step.fan_out.runtime:
+        refs.append(step.fan_out.over)
+    return refs
+
+
 def flow_uses_caller(flow: Flow) -> bool:
     """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
-    refs = refs_in(flow.log) + [r for u in flow.updates for r in refs_in(u.value)]
-    refs += [r for c in flow.step.calls for _, e in c.args for r in refs_in(e)]
-    refs += list(flow.step.callback.params)
+    refs = refs_in(flow.log) + [r for u in flow.updates for r in refs_in(u.value) + refs_in(u.key)]
+    refs += step_refs(flow.step) + list(flow.step.callback.params)
     return any(r.source == "caller" for r in refs)
 
 
@@ -168,9 +194,18 @@ def flow_uses_caller(flow: Flow) -> bool:
 class StateField:
     name: str
     type: Type
-    default: Lit | None
+    default: Lit | None  # for a Map: the value a missing entry reads as (None: it reads as null)
     description: str | None
     view: bool
+
+    @property
+    def is_map(self) -> bool:
+        return self.type.is_map
+
+    @property
+    def set_by_init(self) -> bool:
+        """Whether `init` must give it a value (a map starts empty)."""
+        return self.default is None and not self.is_map
 
 
 @dataclass(frozen=True)
@@ -192,7 +227,9 @@ class Method:
 @dataclass(frozen=True)
 class External:
     name: str
-    account: StateField | str  # a state field holding the account id, or a literal account id
+    # A state field holding the account id, a literal account id, or None for an interface: each
+    # call to it names its account (`Call.account`).
+    account: StateField | str | None
     methods: dict[str, Method]
     description: str | None = None
 
@@ -215,6 +252,15 @@ class Call:
     critical: bool
     fallback: Fallback | None
     path: tuple = ()  # where the call is written in the spec, for findings
+    account: Ref | None = None  # the call's own target (an AccountId value); None: the external's
+
+    @property
+    def target_label(self) -> str:
+        """Where the call goes, for diagrams and tables: `{pool}`, or the external's account."""
+        if self.account is not None:
+            return "{" + self.account.name + "}"
+        account = self.external.account
+        return account if isinstance(account, str) else f"state.{account.name}"
 
 
 @dataclass(frozen=True)
@@ -227,6 +273,39 @@ class Slot:
     label: str  # `hello.get_greeting`, for log lines
     critical: bool
     fallback: Fallback | None
+
+
+ReducerOp = Literal["sum", "count", "min", "max", "argmin", "argmax", "all", "any"]
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """A value a callback computes from its results: `best_pool: {argmax: results}`.
+
+    `sources` are the values reduced (`results`, the fan-out's list, or a parallel step's result
+    names), `field` a numeric field of each (`results.amount_out`). min, max, argmin and argmax of
+    no results, and a sum that overflows its type, take the failure branch."""
+
+    name: str
+    op: ReducerOp
+    sources: tuple[Ref, ...]
+    field: str | None
+    type: Type  # what the value is: the item type for argmin/argmax
+    key_type: Type  # the type of what is compared or added (the field's, or the results')
+    path: tuple = ()
+
+    @property
+    def can_fail(self) -> bool:
+        return self.op in ("sum", "min", "max", "argmin", "argmax")
+
+    @property
+    def over_results(self) -> bool:
+        """Whether it reduces a fan-out's `results` (a run-time list) rather than named values."""
+        return len(self.sources) == 1 and self.sources[0].name == "results"
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.name, self.type, "result")
 
 
 @dataclass(frozen=True)
@@ -247,16 +326,41 @@ class Callback:
     failure: Branch
     returns: Type | None  # the value type the whole chain resolves to
     collect: Type | None = None  # fan_out: every slot has this type
-    skip_failed_items: bool = True
+    # fan_out: what a failed item does: left out, fails the callback, or counts as `item_default`
+    item_failure: Literal["skip", "fail", "default"] = "skip"
+    item_default: Lit | None = None
+    reductions: tuple[Reduction, ...] = ()
     path: tuple = ()  # the spec path of its `then:`
+
+    @property
+    def skip_failed_items(self) -> bool:
+        return self.item_failure == "skip"
+
+    @property
+    def needs_items(self) -> bool:
+        """Whether it keeps each collected result's fan-out item (argmin/argmax name one)."""
+        return any(r.op in ("argmin", "argmax") for r in self.reductions)
 
 
 @dataclass(frozen=True)
 class FanOut:
-    over: tuple[Lit, ...]
+    """One call (or batch) per item: of a literal list, or of a `Vec` parameter at run time
+    (at most `max` items, checked before anything else happens)."""
+
+    over: tuple[Lit, ...] | Ref
     var: str
     type: Type
     path: tuple = ()
+    max: int | None = None  # run-time lists only
+
+    @property
+    def runtime(self) -> bool:
+        return isinstance(self.over, Ref)
+
+    @property
+    def count(self) -> int:
+        """How many calls it makes at most: what the static gas checks count."""
+        return self.max if isinstance(self.over, Ref) else len(self.over)
 
 
 @dataclass(frozen=True)
@@ -276,6 +380,12 @@ class Update:
     field: StateField
     op: Literal["set", "add", "sub"]
     value: Expr
+    key: Expr | None = None  # the entry of a Map field: `balances[{caller}]`
+
+    @property
+    def type(self) -> Type:
+        """The type of the value updated: the field's, or a Map's value type."""
+        return self.field.type.value if self.key is not None else self.field.type
 
 
 @dataclass(frozen=True)
@@ -318,6 +428,10 @@ class Flow:
             step = step.callback.success.next
         return out
 
+    def runtime_fan_outs(self) -> list[FanOut]:
+        """The fan-outs over lists the caller passes, each checked when the flow starts."""
+        return [s.fan_out for s in self.steps() if s.fan_out is not None and s.fan_out.runtime]
+
 
 @dataclass(frozen=True)
 class Contract:
@@ -337,7 +451,11 @@ class Contract:
 
     @property
     def requires_init(self) -> bool:
-        return any(f.default is None for f in self.state)
+        return any(f.set_by_init for f in self.state)
+
+    @property
+    def maps(self) -> list[StateField]:
+        return [f for f in self.state if f.is_map]
 
     def exported_methods(self) -> list[str]:
         """Every method the deployed contract must export."""

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from xccgen import ir
+from xccgen.analysis import gas
 from xccgen.render import samples
 from xccgen.render.strings import needs_unicode_escape, quote
 from xccgen.spec.names import rust_field_name, snake_case
@@ -38,6 +39,8 @@ SDK_PATHS = {
     "GasWeight": "GasWeight",
     "NearToken": "NearToken",
     "PanicOnDefault": "PanicOnDefault",
+    "BorshStorageKey": "BorshStorageKey",
+    "LookupMap": "store::LookupMap",
     "Promise": "Promise",
     "PromiseOrValue": "PromiseOrValue",
     "PromiseResult": "PromiseResult",
@@ -185,6 +188,8 @@ class RustApi:
             return f"Option<Box<{self.type(t.item)}>>"
         if t.name in ("Vec", "Option"):
             return f"{t.name}<{self.type(t.item)}>"
+        if t.is_map:
+            return f"{self.sdk('LookupMap')}<{self.type(t.key)}, {self.type(t.value)}>"
         if t.name == "Tuple":
             return "(" + ", ".join(self.type(i) for i in t.items) + ")"
         if t.is_struct:
@@ -294,6 +299,27 @@ class RustApi:
         """A copy of a named value, leaving the name usable afterwards."""
         text = self._ref(ref)
         return text if _is_copy(ref.type) else f"{text}.clone()"
+
+    def borrowed(self, expr: ir.Expr) -> str:
+        """A reference to the expression's value: `&caller`, `&self.owner`, `&"a".to_string()`."""
+        if isinstance(expr, ir.Ref):
+            return f"&{self._ref(expr)}"
+        return f"&{self.expr(expr)}"
+
+    def state_init(self, field: ir.StateField) -> str:
+        """A state field's value in a fresh contract: its default, or an empty map under the
+        field's storage key."""
+        if field.is_map:
+            return f"{self.sdk('LookupMap')}::new(StorageKey::{_pascal(field.name)})"
+        return self.lit(field.default)
+
+    def storage_keys(self) -> list[str]:
+        """The `StorageKey` variants, one per Map field: each map's entries live under it."""
+        return [_pascal(f.name) for f in self.contract.maps]
+
+    def map_key_param(self, field: ir.StateField) -> str:
+        """The name of a Map view's parameter: `account_id` for accounts, else `key`."""
+        return "account_id" if field.type.key == ir.ACCOUNT_ID else "key"
 
     def state_value(self, field: ir.StateField) -> str:
         """A copy of a state field's value: `self.count`, `self.owner.clone()`."""
@@ -419,6 +445,71 @@ class RustApi:
             return f"{rust_str(external.account)}.parse::<{self.sdk('AccountId')}>().unwrap()"
         return f"self.{external.account.name}.clone()"
 
+    def call_account(self, call: ir.Call) -> str:
+        """Where a call goes: its own target (`pool.clone()`), or its external's account."""
+        if call.account is not None:
+            return f"{self._ref(call.account)}.clone()"
+        return self.account(call.external)
+
+    def fan_out_items(self, fan_out: ir.FanOut) -> str:
+        """The iterator a fan-out maps to promises: a literal array, or the list passed in."""
+        if fan_out.runtime:
+            copied = ".copied()" if _is_copy(fan_out.type) else ""
+            return f"{fan_out.over.name}.iter(){copied}"
+        items = []
+        for item in fan_out.over:
+            text = self.lit(item) if item.type.name != "string" else rust_str(item.value)
+            items.append(text + (f"_{item.type.name}" if item.type.is_int else ""))
+        return "[" + ", ".join(items) + "]"
+
+    def fan_out_need(self, flow: ir.Flow) -> tuple[str, str] | None:
+        """The constants of the gas a run-time fan-out needs (base, per item), when the flow's
+        first step is one: its method checks the prepaid gas against them."""
+        if not (flow.step.fan_out and flow.step.fan_out.runtime):
+            return None
+        base, per_item = gas.fan_out_need(flow)
+        constants = self._constants(flow)
+        return (
+            constants[("fan-out base", "Gas", self._gas(base))],
+            constants[("fan-out item", "Gas", self._gas(per_item))],
+        )
+
+    def reduction(self, reduction: ir.Reduction) -> str:
+        """The expression of a reduced value; an `Option` when the reduction can fail (no
+        results to pick from, or a sum that overflows)."""
+        op, key_type = reduction.op, reduction.key_type
+        raw = {"U128": "u128", "U64": "u64"}.get(key_type.name, key_type.name)
+        wrap = f".map({self.sdk(key_type.name)})" if key_type.is_big else ""
+        field = f".{rust_field_name(reduction.field)}" if reduction.field else ""
+        unwrap = ".0" if key_type.is_big else ""
+        if reduction.over_results:
+            if op == "count":
+                return "results.len() as u32"
+            if op in ("all", "any"):
+                return f"results.iter().{op}(|value| {'value' + field if field else '*value'})"
+            if op in ("argmin", "argmax"):
+                key = f"value{field}{unwrap}" if field or unwrap else "**value"
+                key = f"std::cmp::Reverse({key})" if op == "argmax" else key
+                item = "*item" if _is_copy(reduction.type) else "item.clone()"
+                return (
+                    f"items.iter().zip(&results).min_by_key(|(_, value)| {key})"
+                    f".map(|(item, _)| {item})"
+                )
+            if field or unwrap:
+                numbers = f"results.iter().map(|value| value{field}{unwrap})"
+            else:
+                numbers = "results.iter().copied()"
+        else:
+            names = [self._ref(ref) for ref in reduction.sources]
+            if op == "count":
+                return f"{len(names)}"
+            if op in ("all", "any"):
+                return (" && " if op == "all" else " || ").join(names)
+            numbers = "[" + ", ".join(f"{n}{unwrap}" for n in names) + "].into_iter()"
+        if op == "sum":
+            return f"{numbers}.try_fold(0{raw}, {raw}::checked_add){wrap}"
+        return f"{numbers}.{op}(){wrap}"
+
     # ------------------------------------------------------------------------------- facts
 
     def is_copy(self, t: ir.Type) -> bool:
@@ -512,6 +603,11 @@ class RustApi:
                     add(method, "NearToken", value, f"{upper}_DEPOSIT")
             callback = step.callback.name
             add(callback, "Gas", self._gas(step.callback.gas), f"{callback.upper()}_GAS")
+        if flow.step.fan_out is not None and flow.step.fan_out.runtime:
+            base, per_item = gas.fan_out_need(flow)
+            add("fan-out base", "Gas", self._gas(base), f"{flow.name.upper()}_BASE_GAS")
+            item = snake_case(flow.step.fan_out.var).upper()
+            add("fan-out item", "Gas", self._gas(per_item), f"GAS_PER_{item}")
         return names
 
     def has_critical_results(self) -> bool:
@@ -558,18 +654,43 @@ class RustApi:
             return "CALLER.parse().unwrap()"
         return self._value(value, ref.type)
 
+    def test_state(self, update: ir.Update) -> str:
+        """What a unit test compares before and after a rollback for one update: the field, or
+        the map entry the flow updated (`contract.balances.get(&key).copied()`)."""
+        if update.key is None:
+            return f"&contract.{update.field.name}"
+        env = {"caller": samples.CALLER, "deposit": samples.DEPOSIT}
+        env |= {r.name: samples.sample(r.type, self.structs) for r in ir.refs_in(update.key)}
+        key_type = update.field.type.key
+        value = samples.evaluate(update.key, env, self.structs)
+        if key_type == ir.ACCOUNT_ID:
+            key = f"{rust_str(value)}.parse::<{self.sdk('AccountId')}>().unwrap()"
+        else:
+            key = self._value(value, key_type) + (f"_{key_type.name}" if key_type.is_int else "")
+        copied = "copied" if _is_copy(update.type) else "cloned"
+        return f"contract.{update.field.name}.get(&{key}).{copied}()"
+
     def expected_receipts(self, flow: ir.Flow) -> list[tuple[str, list[str]]]:
         """(receiver expression, method names) of every receipt the flow's method creates."""
         step = flow.step
-        copies = len(step.fan_out.over) if step.fan_out else 1
         if step.kind == "parallel":
-            rows = [(self._test_account(c.external), [c.method.name]) for c in step.calls]
+            rows = [(self._test_account(c), [c.method.name]) for c in step.calls]
+        elif step.fan_out is not None:
+            # One receipt per item of the sample list (`sample_lit`) or of the literal list.
+            fan_out = step.fan_out
+            items = (
+                [samples.sample(fan_out.type, self.structs)] if fan_out.runtime else fan_out.over
+            )
+            methods = [c.method.name for c in step.calls]
+            rows = [(self._test_account(step.calls[0]), methods) for _ in items]
         else:
-            rows = [(self._test_account(step.target), [c.method.name for c in step.calls])]
-            rows *= copies
+            rows = [(self._test_account(step.calls[0]), [c.method.name for c in step.calls])]
         return rows + [("contract_account().as_str()", [step.callback.name])]
 
-    def _test_account(self, external: ir.External) -> str:
+    def _test_account(self, call: ir.Call) -> str:
+        if call.account is not None:  # a parameter or the fan-out item: the sample account id
+            return rust_str(samples.sample(ir.ACCOUNT_ID, self.structs))
+        external = call.external
         if isinstance(external.account, str):
             return rust_str(external.account)
         field_ = external.account

@@ -125,7 +125,14 @@ def callback_cases(
     for step in flow.steps():
         callback = step.callback
         args = {p.name: param_value(p, structs) for p in callback.params}
-        samples = {s.bind: sample(s.type, structs) for s in callback.slots}
+        slots = callback.slots
+        items = None
+        if step.fan_out is not None:
+            # A run-time list has as many results as the sample list passed in has items.
+            fan_out = step.fan_out
+            items = args[fan_out.over.name] if fan_out.runtime else [i.value for i in fan_out.over]
+            slots = slots[: len(items)]
+        samples = {s.bind: sample(s.type, structs) for s in slots}
         for branch in ("success", "failure", "invalid"):
             env = {**(state or {}), **args}  # state fields a branch returns or logs, then names
 
@@ -133,18 +140,31 @@ def callback_cases(
             def failed(slot: ir.Slot, branch=branch) -> bool:
                 return branch == "failure" or (branch == "invalid" and slot.type is not None)
 
-            for slot in callback.slots:
+            for slot in slots:
                 fallback = slot.fallback.default if failed(slot) and slot.fallback else None
                 env[slot.bind] = (
                     normalize(fallback.value, fallback.type, structs)
                     if fallback
                     else samples[slot.bind]
                 )
-            any_failed = any(failed(s) for s in callback.slots)
-            any_critical_failed = any(s.critical and failed(s) for s in callback.slots)
+            any_failed = any(failed(s) for s in slots)
+            any_critical_failed = any(s.critical and failed(s) for s in slots)
             if callback.collect is not None:
-                env["results"] = [] if any_failed else [samples[s.bind] for s in callback.slots]
-                any_critical_failed = any_failed and not callback.skip_failed_items
+                kept = [] if any_failed else list(items)
+                if any_failed and callback.item_failure == "default":
+                    default = callback.item_default
+                    env["results"] = [normalize(default.value, default.type, structs)] * len(items)
+                    kept = list(items)
+                else:
+                    env["results"] = [] if any_failed else [samples[s.bind] for s in slots]
+                env["items"] = kept
+                any_critical_failed = any_failed and callback.item_failure == "fail"
+            for reduction in callback.reductions:
+                value = reduce_value(reduction, env)
+                if value is NOTHING:
+                    any_critical_failed = True
+                    break
+                env[reduction.name] = value
             if any_critical_failed:
                 expected, promise = evaluate(callback.failure.value, env, structs), False
             elif callback.success.next is not None:
@@ -153,7 +173,7 @@ def callback_cases(
                 expected, promise = evaluate(callback.success.value, env, structs), False
             results = [
                 json.dumps(samples[s.bind], separators=(",", ":")) if s.type is not None else ""
-                for s in callback.slots
+                for s in slots
             ]
             cases.append(
                 {
@@ -169,3 +189,44 @@ def callback_cases(
                 }
             )
     return cases
+
+
+NOTHING = object()  # a reduction with nothing to pick from, or a sum that overflows
+
+
+def reduce_value(reduction: ir.Reduction, env: dict[str, Any]) -> Any:
+    """What a reduction computes from the values in `env`, by its definition in docs/spec.md:
+    the first item wins a tie; NOTHING takes the failure branch."""
+    if reduction.over_results:
+        values = env["results"]
+    else:
+        values = [env[ref.name] for ref in reduction.sources]
+    if reduction.field is not None:
+        values = [value[reduction.field] for value in values]
+    op = reduction.op
+    if op == "count":
+        return len(values)
+    if op == "all":
+        return all(values)
+    if op == "any":
+        return any(values)
+    numbers = [int(v) for v in values]
+    as_type = str if reduction.key_type.is_big else int
+    if op == "sum":
+        total = sum(numbers)
+        lo, end = int_range(reduction.key_type)
+        return as_type(total) if lo <= total < end else NOTHING
+    if not numbers:
+        return NOTHING
+    if op in ("min", "max"):
+        return as_type((min if op == "min" else max)(numbers))
+    best = (min if op == "argmin" else max)(numbers)
+    return env["items"][numbers.index(best)]
+
+
+def int_range(t: ir.Type) -> tuple[int, int]:
+    """[lo, end) of an integer type's values."""
+    if t.is_big:
+        return 0, 2 ** (64 if t.name == "U64" else 128)
+    bits = ir.INT_BITS[t.name]
+    return (-(2 ** (bits - 1)), 2 ** (bits - 1)) if t.name[0] == "i" else (0, 2**bits)

@@ -14,6 +14,7 @@ import json
 import re
 
 from xccgen import ir
+from xccgen.analysis import gas
 from xccgen.render.strings import quote
 
 TS_SCALARS = {
@@ -50,6 +51,7 @@ IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 # The near-sdk-js exports generated code may use.
 SDK_NAMES = (
     "AccountId",
+    "LookupMap",
     "NearBindgen",
     "NearPromise",
     "ONE_NEAR",
@@ -74,7 +76,10 @@ LOCAL_MODULES = {
         for name in ("Decoder", "JsonReader", "NearBindgen", "parse", "readArgs", "toJson")
     },
     **{name: "./outcome" for name in ("FAILED", "INVALID", "Outcome", "isValue", "outcome")},
+    **{name: "./reduce" for name in ("sum", "min", "max", "argmin", "argmax")},
 }
+# The numeric reductions, which src/reduce.ts implements.
+NUMERIC_REDUCERS = ("sum", "min", "max", "argmin", "argmax")
 
 
 def ts_type(t: ir.Type | None) -> str:
@@ -87,6 +92,8 @@ def ts_type(t: ir.Type | None) -> str:
         return f"{ts_type(t.item)} | null"
     if t.name == "Tuple":
         return "[" + ", ".join(ts_type(i) for i in t.items) + "]"
+    if t.name == "Map":  # near-sdk-js's LookupMap: string keys, values of the map's type
+        return f"LookupMap<{ts_type(t.value)}>"
     if t.name in BIGINT_TYPES:
         return "bigint"
     if t.is_int:
@@ -158,6 +165,9 @@ class TsApi:
 
     def type(self, t: ir.Type | None) -> str:
         """`Vec<u8?>` -> `(number | null)[]`; None (no value) -> `void`."""
+        if t is not None and t.is_map:
+            self.sdk("LookupMap")
+            return f"LookupMap<{self.type(t.value)}>"
         for name in _names_in(t):
             if name == "AccountId":
                 self.sdk(name)
@@ -338,6 +348,87 @@ class TsApi:
             return ts_str(external.account)
         return f"this.{external.account.name}"
 
+    def call_account(self, call: ir.Call) -> str:
+        """Where a call goes: its own target (`pool`), or its external's account."""
+        if call.account is not None:
+            return self._ref(call.account)
+        return self.account(call.external)
+
+    def fan_out_items(self, fan_out: ir.FanOut) -> str:
+        """The array a fan-out maps to promises: a literal one, or the list passed in."""
+        if fan_out.runtime:
+            return fan_out.over.name
+        return "[" + ", ".join(self.lit(item) for item in fan_out.over) + "]"
+
+    def fan_out_need(self, flow: ir.Flow) -> tuple[str, str] | None:
+        """The gas a run-time fan-out needs (base, per item) when the flow's first step is one:
+        its method checks the prepaid gas against base + per item × items."""
+        if not (flow.step.fan_out and flow.step.fan_out.runtime):
+            return None
+        base, per_item = gas.fan_out_need(flow)
+        return self.gas(base), self.gas(per_item)
+
+    def reduction(self, reduction: ir.Reduction) -> str:
+        """The expression of a reduced value; for those that can fail (`reduction.can_fail`)
+        it is `FAILED` when there is nothing to pick from or a sum does not fit its type."""
+        op = reduction.op
+        if reduction.over_results:
+            values = "results"
+            if reduction.field is not None:
+                values = f"results.map((value) => value.{reduction.field})"
+        else:
+            values = "[" + ", ".join(self._ref(ref) for ref in reduction.sources) + "]"
+        if op == "count":
+            return "results.length" if reduction.over_results else str(len(reduction.sources))
+        if op in ("all", "any"):
+            if not reduction.over_results:
+                joiner = " && " if op == "all" else " || "
+                return joiner.join(self._ref(ref) for ref in reduction.sources)
+            method = "every" if op == "all" else "some"
+            key = f"value.{reduction.field}" if reduction.field else "value"
+            return f"results.{method}((value) => {key})"
+        numeric = self.numeric(reduction.key_type)
+        if op in ("argmin", "argmax"):
+            return f"{self.local(op)}(items, {values}, {numeric})"
+        return f"{self.local(op)}({values}, {numeric})"
+
+    def numeric(self, t: ir.Type) -> str:
+        """The reduce.ts description of a numeric type: `NUMERIC_U128`."""
+        name = f"NUMERIC_{t.name.upper()}"
+        if self.module != "./reduce":
+            self._imports.setdefault("./reduce", set()).add(name)
+        return name
+
+    def numeric_types(self) -> list[tuple[str, ir.Type, str, str]]:
+        """(constant, type, lowest value, first value past the highest) of each numeric type
+        a numeric reduction uses, for src/reduce.ts."""
+        types = {
+            r.key_type
+            for flow in self.contract.flows
+            for step in flow.steps()
+            for r in step.callback.reductions
+            if r.op in NUMERIC_REDUCERS
+        }
+        out = []
+        for t in sorted(types, key=lambda t: t.name):
+            if t.is_big:
+                lo, end = "0n", f"2n ** {self.big_bits(t)}"
+            else:
+                bits = ir.INT_BITS[t.name]
+                lo, end = (
+                    (f"-(2n ** {bits - 1}n)", f"2n ** {bits - 1}n")
+                    if t.name.startswith("i")
+                    else ("0n", f"2n ** {bits}n")
+                )
+            out.append((f"NUMERIC_{t.name.upper()}", t, lo, end))
+        return out
+
+    def from_bigint(self, t: ir.Type, value: str) -> str:
+        """A bigint `value` as a value of numeric type `t`: `String(v)`, `Number(v)`, `v`."""
+        if t.is_big:
+            return f"String({value})"
+        return value if self.is_bigint(t) else f"Number({value})"
+
     def _object(self, fields: list[tuple[str, str]]) -> str:
         if not fields:
             return "{}"
@@ -349,9 +440,23 @@ class TsApi:
         """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
         return ir.flow_uses_caller(flow)
 
+    def aborts(self) -> bool:
+        """Whether a flow rejects a call itself (a held lock, a run-time list it cannot take):
+        contract.ts then defines `panicStr`."""
+        return bool(self.contract.locks) or any(f.runtime_fan_outs() for f in self.contract.flows)
+
     def schema_fields(self) -> list[ir.StateField]:
-        """State fields near-sdk-js cannot restore by itself: it reads `.constructor` of each."""
-        return [f for f in self.contract.state if f.type.name == "Option"]
+        """State fields near-sdk-js cannot restore by itself: it reads `.constructor` of each,
+        and rebuilds a map only when told its class."""
+        return [f for f in self.contract.state if f.type.name == "Option" or f.is_map]
+
+    def map_key(self, key: str, t: ir.Type) -> str:
+        """A map key as near-sdk-js's `LookupMap` takes it, a string: `caller`, `String(id)`."""
+        return key if t.is_stringy or t.is_big else f"String({key})"
+
+    def map_key_param(self, field: ir.StateField) -> str:
+        """The name of a Map view's parameter: `account_id` for accounts, else `key`."""
+        return "account_id" if field.type.key == ir.ACCOUNT_ID else "key"
 
     # ---------------------------------------------------------------------------- imports
 
@@ -375,7 +480,7 @@ class TsApi:
 
     def imports(self) -> list[tuple[str, list[str]]]:
         """(module, names) of every import recorded so far; render it after the file's body."""
-        order = ["near-sdk-js", "./checked", "./json", "./outcome", "./types"]
+        order = ["near-sdk-js", "./checked", "./json", "./outcome", "./reduce", "./types"]
         return [(m, sorted(self._imports[m])) for m in order if m in self._imports]
 
     # ------------------------------------------------------------------- sandbox test data
@@ -409,6 +514,12 @@ def _names_in(t: ir.Type | None) -> set[str]:
 def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
     """(output path, template, extra context) for every file of the TypeScript project."""
     needs_checked = any(u.op != "set" for f in contract.flows for u in f.updates)
+    needs_reduce = any(
+        r.op in NUMERIC_REDUCERS
+        for f in contract.flows
+        for step in f.steps()
+        for r in step.callback.reductions
+    )
     paths = [
         "package.json",
         "tsconfig.json",
@@ -419,6 +530,7 @@ def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
         "src/types.ts",
         "src/outcome.ts",
         *(["src/checked.ts"] if needs_checked else []),
+        *(["src/reduce.ts"] if needs_reduce else []),
         "sandbox-test/tsconfig.json",
         "sandbox-test/main.ava.ts",
     ]

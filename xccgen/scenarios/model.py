@@ -16,7 +16,7 @@ from xccgen.spec.source import Source
 CONTRACT = "contract"
 CALLER = "caller"
 SUFFIX = ".test.near"
-FIXTURES = ("hello", "counter", "guestbook", "faulty", "vault", "market")
+FIXTURES = ("hello", "counter", "guestbook", "faulty", "vault", "market", "pool")
 Amount = StrictStr | StrictInt
 
 
@@ -69,6 +69,7 @@ class Scenario(_Model):
     name: StrictStr
     description: StrictStr | None = None
     deploy: dict[StrictStr, StrictStr | WasmFile] = {}
+    accounts: list[StrictStr] = []  # more accounts with no contract (100 NEAR each), e.g. signers
     init: dict[StrictStr, Any] | None = None
     setup: list[ScenarioStep] = []
     call: StrictStr | ScenarioStep
@@ -140,6 +141,13 @@ def check(scenario: Scenario, contract: ir.Contract, spec_path: Path) -> list[tu
         if isinstance(target, WasmFile) and not (spec_path.parent / target.wasm).is_file():
             found.append(
                 (("deploy", alias, "wasm"), f"no such file {target.wasm!r} (relative to the spec)")
+            )
+    for index, alias in enumerate(scenario.accounts):
+        if alias in (CONTRACT, CALLER) or alias in scenario.deploy:
+            found.append((("accounts", index), f"the account {alias!r} already exists"))
+        elif not re.fullmatch(r"[a-z][a-z0-9_]*", alias):
+            found.append(
+                (("accounts", index), f"{alias!r} is not an alias: write lowercase a-z, 0-9, _")
             )
     if scenario.init is not None and contract.init is None:
         found.append((("init",), "the contract has no init method"))

@@ -52,7 +52,7 @@ def run(
     called with the scenario's `init:` arguments; None when the contract has none.
     """
     sandbox.reset()
-    aliases = {CONTRACT, CALLER, *scenario.deploy}
+    aliases = {CONTRACT, CALLER, *scenario.deploy, *scenario.accounts}
     for alias, source in scenario.deploy.items():
         wasm = fixture_wasm(source) if isinstance(source, str) else spec_dir / source.wasm
         sandbox.create_account(account(alias), "50 NEAR")
@@ -60,6 +60,8 @@ def run(
     sandbox.create_account(account(CONTRACT), "50 NEAR")
     sandbox.deploy(account(CONTRACT), contract_wasm)
     sandbox.create_account(account(CALLER), "100 NEAR")
+    for alias in scenario.accounts:
+        sandbox.create_account(account(alias), "100 NEAR")
     problems: list[str] = []
     if scenario.init is not None:
         # A bare alias names an account; one that was not deployed does not exist.

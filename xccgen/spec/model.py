@@ -49,7 +49,9 @@ class Method(Model):
 
 
 class External(Model):
-    account: StrictStr  # `state.<field>` or a literal account id
+    # `state.<field>` or a literal account id; none for an interface whose calls name their own
+    # `account:` (a parameter, a fan-out item, a reduced result)
+    account: StrictStr | None = None
     description: StrictStr | None = None
     methods: dict[StrictStr, Method | None] = {}
 
@@ -71,6 +73,7 @@ class Call(Model):
     """One function call: `call: hello.get_greeting` (parallel) or `{method: args}` (batch)."""
 
     call: StrictStr
+    account: StrictStr | None = None  # the target: `{name}` of an AccountId; default the external's
     args: dict[StrictStr, Literal_] = {}
     as_: StrictStr | None = Field(default=None, alias="as")
     gas: Amount | None = None
@@ -85,13 +88,15 @@ BatchCall = StrictStr | dict[StrictStr, dict[StrictStr, Literal_] | None]
 
 class Batch(Model):
     target: StrictStr
+    account: StrictStr | None = None  # as `Call.account`
     calls: list[BatchCall]
     gas: Amount | None = None  # per call
     deposit: Amount | None = None  # on the first call (e.g. "attached")
 
 
 class FanOut(Model):
-    over: list[Literal_]
+    over: list[Literal_] | StrictStr  # a literal list, or `{name}` of a Vec parameter
+    max: StrictInt | None = None  # the most items a run-time list may have (required for one)
     as_: StrictStr = Field(alias="as")
     batch: Batch | None = None
     call: Call | None = None
@@ -108,6 +113,44 @@ class Branch(Model):
     return_: Literal_ = Field(default=None, alias="return")
 
 
+class Reducer(Model):
+    """One value computed from a step's results: `{argmax: results}`, `{sum: [a, b]}`, or of a
+    numeric field of each result: `{max: results.amount_out}`."""
+
+    sum: StrictStr | list[StrictStr] | None = None
+    count: StrictStr | list[StrictStr] | None = None
+    min: StrictStr | list[StrictStr] | None = None
+    max: StrictStr | list[StrictStr] | None = None
+    argmin: StrictStr | None = None
+    argmax: StrictStr | None = None
+    all: StrictStr | list[StrictStr] | None = None
+    any: StrictStr | list[StrictStr] | None = None
+
+    @model_validator(mode="after")
+    def _one_op(self) -> Reducer:
+        ops = [k for k in REDUCERS if getattr(self, k) is not None]
+        if len(ops) != 1:
+            raise ValueError(f"a reducer needs exactly one of {', '.join(REDUCERS)}")
+        return self
+
+    @property
+    def op(self) -> str:
+        return next(k for k in REDUCERS if getattr(self, k) is not None)
+
+    @property
+    def source(self) -> str | list[str]:
+        return getattr(self, self.op)
+
+
+REDUCERS = ("sum", "count", "min", "max", "argmin", "argmax", "all", "any")
+
+
+class ItemDefault(Model):
+    """`on_item_failure: {default: ...}`: a failed fan-out item counts as this value."""
+
+    default: Literal_
+
+
 class Then(Model):
     """The callback that runs after the step's calls, whether they succeeded or failed."""
 
@@ -117,7 +160,8 @@ class Then(Model):
     on_failure: Branch | None = None
     return_: Literal_ = Field(default=None, alias="return")  # shorthand for on_success.return
     collect: StrictStr | None = None  # fan_out: the type every result has
-    on_item_failure: Literal["skip", "fail"] = "skip"
+    on_item_failure: Literal["skip", "fail"] | ItemDefault = "skip"
+    reduce: dict[StrictStr, Reducer] = {}  # values computed from the results, by name
     next: Step | None = None  # a further step scheduled when every critical result succeeded
 
 

@@ -80,6 +80,10 @@ SDK_TYPES = RUST_PRELUDE | {
     "ContractExt",  # near-sdk's #[near] derives it from the contract struct
     "GasWeight",
     "PanicOnDefault",
+    "BorshStorageKey",
+    "LookupMap",
+    "StorageKey",  # the enum of Map fields' storage prefixes (lib.rs)
+    "Numeric",  # reduce.ts: how a numeric type reads as a bigint
     "DeserializeOwned",
     "Serialize",
     "JsonReader",

@@ -93,10 +93,12 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
         if not self.check_identifier(path, name, "state field"):
             return
         try:
-            type_ = self.parse_type(path + ("type",), field_spec.type)
+            type_ = self.parse_type(path + ("type",), field_spec.type, collections=True)
             default = None
+            # A map's default is what a missing entry reads as.
+            value_type = type_.value if type_.is_map else type_
             if field_spec.default is not None:
-                default = self.check_literal(path + ("default",), field_spec.default, type_)
+                default = self.check_literal(path + ("default",), field_spec.default, value_type)
             elif type_.name == "Option":
                 default = ir.Lit(None, type_)
         except Problems:
@@ -120,7 +122,7 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
 
     def resolve_init(self, init: m.Init | None) -> ir.Init | None:
         if init is None:
-            missing = [f.name for f in self.state.values() if f.default is None]
+            missing = [f.name for f in self.state.values() if f.set_by_init]
             if missing:
                 self.fail(
                     ("contract", "state", missing[0]),
@@ -136,12 +138,14 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
                     path + ("params", index),
                     f"init param {param!r} is not a state field{did_you_mean(param, self.state)}",
                 )
+            elif self.state[param].is_map:
+                self.fail(path + ("params", index), f"{param!r} is a Map, which starts empty")
             else:
                 params.append(self.state[param])
         if len(set(init.params)) != len(init.params):
             self.fail(path + ("params",), "init params must not repeat")
         for f in self.state.values():
-            if f.default is None and f.name not in init.params:
+            if f.set_by_init and f.name not in init.params:
                 self.fail(
                     ("contract", "state", f.name),
                     f"state field {f.name!r} has no default and is not an init param",
@@ -152,8 +156,10 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
         path = ("externals", name)
         if not self.check_identifier(path, name, "external"):
             return
-        account: ir.StateField | str
-        if external.account.startswith("state."):
+        account: ir.StateField | str | None
+        if external.account is None:
+            account = None  # an interface: each call names its `account:`
+        elif external.account.startswith("state."):
             field_name = external.account[len("state.") :]
             field_ = self.state.get(field_name)
             if field_ is None:

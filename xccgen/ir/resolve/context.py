@@ -15,17 +15,19 @@ class CallbackContext(ResolverBase):
         callback = step.callback
         nxt = callback.success.next
         needed: dict[str, ir.Ref] = {}
+        # What the callback computes itself: its results and the values it reduces from them.
+        own = {s.bind for s in callback.slots} | {"results"} | {r.name for r in callback.reductions}
         if nxt is not None:
             nxt = self.carry_context(nxt, context)
-            own = {s.bind for s in callback.slots} | {"results"}
             for ref in nxt.callback.params:
                 if ref.name not in own:
                     needed[ref.name] = ref
-            for call in nxt.calls:
-                for _, expr in call.args:
-                    for ref in ir.refs_in(expr):
-                        if ref.source not in ("result", "state", "item"):
-                            needed[ref.name] = ref
+            for ref in ir.step_refs(nxt):
+                if ref.source not in ("result", "state", "item"):
+                    needed[ref.name] = ref
+        if step.fan_out is not None and step.fan_out.runtime:
+            # The callback pairs each result with its item, and reads as many as there are.
+            needed[step.fan_out.over.name] = step.fan_out.over
         exprs = [
             callback.log,
             callback.success.log,
@@ -37,8 +39,7 @@ class CallbackContext(ResolverBase):
         for expr in exprs:
             for ref in ir.refs_in(expr):
                 if ref.source in ("param", "caller", "deposit", "previous") or (
-                    ref.source == "result"
-                    and ref.name not in {s.bind for s in callback.slots} | {"results"}
+                    ref.source == "result" and ref.name not in own
                 ):
                     needed[ref.name] = ref
         if context.payable:
@@ -48,11 +49,16 @@ class CallbackContext(ResolverBase):
             for update in context.updates:
                 if update.op == "set":
                     name = f"previous_{update.field.name}"
-                    needed[name] = ir.Ref(name, update.field.type, "previous")
+                    # A map entry's previous value is None when there was no entry.
+                    type_ = ir.Type("Option", update.type) if update.key else update.field.type
+                    needed[name] = ir.Ref(name, type_, "previous")
                 else:
                     for ref in ir.refs_in(update.value):
                         if ref.source != "state":
                             needed[ref.name] = ref
+                for ref in ir.refs_in(update.key):
+                    if ref.source != "state":
+                        needed[ref.name] = ref
         order = {"caller": 0, "deposit": 1, "param": 2, "previous": 3, "result": 4}
         params = tuple(sorted(needed.values(), key=lambda r: (order.get(r.source, 5), r.name)))
         success = replace(callback.success, next=nxt)

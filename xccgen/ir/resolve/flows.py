@@ -39,9 +39,19 @@ class FlowResolver(ResolverBase):
         if flow.payable:
             scope.add(ir.Ref("deposit", ir.U128, "deposit"))
         for field_ in self.state.values():
-            scope.add(ir.Ref(field_.name, field_.type, "state"), weak=True)
+            if not field_.is_map:  # a map is read by its entries, never as a whole
+                scope.add(ir.Ref(field_.name, field_.type, "state"), weak=True)
         log = self.template(path + ("log",), flow.log, scope, log=True) if flow.log else None
         updates = [self.resolve_update(path, fname, u, scope) for fname, u in flow.update.items()]
+        seen: set[str] = set()
+        for update, target in zip(updates, flow.update, strict=True):
+            if update.field.name in seen:
+                # Its rollback keeps one previous value per field.
+                self.fail(
+                    path + ("update", target),
+                    f"{update.field.name!r} is updated twice; a flow updates each field once",
+                )
+            seen.add(update.field.name)
         context = FlowContext(name, flow.payable, tuple(updates), flow.rollback == "auto")
         step = self.resolve_step(path, flow, scope, context, index=1)
         step = self.carry_context(step, context)
@@ -59,18 +69,40 @@ class FlowResolver(ResolverBase):
         )
         return resolved
 
-    def resolve_update(self, path: PathKey, fname: str, update: m.Update, scope: Scope):
-        upath = path + ("update", fname)
+    def resolve_update(self, path: PathKey, target: str, update: m.Update, scope: Scope):
+        """`count: {add: 1}`, or of one entry of a Map field: `balances[{caller}]: {add: ...}`."""
+        upath = path + ("update", target)
+        entry = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]", target.strip())
+        fname = entry.group(1) if entry else target
         field_ = self.state.get(fname)
         if field_ is None:
             raise self.abort(upath, f"no state field {fname!r}{did_you_mean(fname, self.state)}")
+        key = None
+        if field_.is_map:
+            if entry is None:
+                raise self.abort(
+                    upath, f"{fname!r} is a Map: update one entry, e.g. `{fname}[{{caller}}]`"
+                )
+            raw_key = entry.group(2).strip()
+            if len(raw_key) >= 2 and raw_key[0] == raw_key[-1] and raw_key[0] in "\"'":
+                raw_key = raw_key[1:-1]
+            key = self.value(upath, raw_key, field_.type.key, scope)
+        elif entry is not None:
+            raise self.abort(upath, f"{fname!r} is not a Map; update it as `{fname}`")
         op = next(k for k in ("set", "add", "sub") if getattr(update, k) is not None)
-        if op != "set" and not (field_.type.is_int or field_.type.is_big):
+        value_type = field_.type.value if field_.is_map else field_.type
+        if op != "set" and not (value_type.is_int or value_type.is_big):
             raise self.abort(
                 upath, f"`{op}` needs a numeric state field; {fname!r} is {field_.type.spec}"
             )
-        value = self.value(upath + (op,), getattr(update, op), field_.type, scope)
-        return ir.Update(field_, op, value)
+        if op != "set" and field_.is_map and field_.default is None:
+            raise self.abort(
+                upath,
+                f"`{op}` on a missing entry needs a start value: give {fname!r} a "
+                f'`default:` (e.g. default: "0")',
+            )
+        value = self.value(upath + (op,), getattr(update, op), value_type, scope)
+        return ir.Update(field_, op, value, key)
 
     def resolve_step(self, path, step: m.Step, scope, context, index: int) -> ir.Step:
         then = step.then or m.Then()
@@ -102,33 +134,28 @@ class FlowResolver(ResolverBase):
         fan = step.fan_out
         if not self.check_identifier(fpath + ("as",), fan.as_, "fan_out variable"):
             raise Problems()
-        first = fan.over[0] if fan.over else ""  # an empty list is a finding of xccgen.checks
-        item_type = (
-            ir.Type("bool")
-            if isinstance(first, bool)
-            else (ir.Type("i64") if isinstance(first, int) else ir.STRING)
-        )
-        over = tuple(
-            self.check_literal(fpath + ("over", i), v, item_type) for i, v in enumerate(fan.over)
-        )
+        over, item_type = self.fan_out_list(fpath, fan, scope)
         inner = scope.child()
         inner.add(ir.Ref(fan.as_, item_type, "item"))
         if fan.batch is not None:
             calls = self.resolve_batch(fpath + ("batch",), fan.batch, inner)
         else:
             calls = (self.resolve_call(fpath + ("call",), fan.call, inner, single=True),)
-        used = {r.name for c in calls for _, e in c.args for r in ir.refs_in(e)}
+        used = {r.name for r in ir.step_refs(ir.Step("fan_out", calls, None))}
         if fan.as_ not in used:
             raise self.abort(
                 fpath + ("as",),
                 f"the fan_out item {fan.as_!r} is not used in any call, so every call would be "
-                f"the same; pass it as an argument, e.g. {{{fan.as_}}}",
+                f"the same; pass it as an argument, e.g. {{{fan.as_}}}, or make it the target: "
+                f'`account: "{{{fan.as_}}}"`',
             )
         last = calls[-1]
         label = f"{last.external.name}.{last.method.name}"
+        # A run-time list has one slot per item too; the callback reads as many as it sent.
+        count = fan.max if isinstance(over, ir.Ref) else len(over)
         slots = tuple(
             ir.Slot(i, f"{fan.as_}_{i}", last.method.returns, label, False, None)
-            for i in range(len(over))
+            for i in range(count)
         )
         if then.collect is None:
             raise self.abort(
@@ -137,11 +164,58 @@ class FlowResolver(ResolverBase):
         # A `collect` type that differs from the method's return type is a finding of
         # xccgen.checks (XCC106), reported with the other safety checks.
         collect = self.parse_type(path + ("then", "collect"), then.collect)
+        fan_out = ir.FanOut(over, fan.as_, item_type, fpath, fan.max)
         callback = self.resolve_then(
-            path + ("then",), then, slots, scope, context, callback_name, index, collect=collect
+            path + ("then",),
+            then,
+            slots,
+            scope,
+            context,
+            callback_name,
+            index,
+            fan_out=fan_out,
+            collect=collect,
         )
-        fan_out = ir.FanOut(over, fan.as_, item_type, fpath)
         return ir.Step("fan_out", calls, callback, fan_out)
+
+    def fan_out_list(self, path, fan: m.FanOut, scope: Scope):
+        """`over:` as literals of one type, or a Vec parameter's `Ref`; and the item type."""
+        if isinstance(fan.over, str):
+            whole = re.fullmatch(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", fan.over)
+            if whole is None:
+                raise self.abort(
+                    path + ("over",),
+                    f'`over:` is a list of items or the name of a Vec parameter, e.g. "{{pools}}";'
+                    f" got {fan.over!r}",
+                )
+            ref = self.lookup(path + ("over",), whole.group(1), scope)
+            if ref.type.name != "Vec" or ref.source != "param":
+                raise self.abort(
+                    path + ("over",),
+                    f"{{{ref.name}}} is {ref.type.spec} ({ref.source}); a run-time fan_out goes "
+                    "over a Vec parameter of the flow",
+                )
+            if fan.max is None:
+                raise self.abort(
+                    path + ("over",),
+                    f"a fan_out over {{{ref.name}}} needs `max: <n>`: the most items a caller may "
+                    "pass, which the gas checks count",
+                )
+            if fan.max < 1:  # an oversized bound is a finding of xccgen.checks (XCC109)
+                raise self.abort(path + ("max",), f"`max` is at least 1, got {fan.max}")
+            return ref, ref.type.item
+        if fan.max is not None:
+            raise self.abort(path + ("max",), "`max` bounds a run-time list; this one is literal")
+        first = fan.over[0] if fan.over else ""  # an empty list is a finding of xccgen.checks
+        item_type = (
+            ir.Type("bool")
+            if isinstance(first, bool)
+            else (ir.Type("i64") if isinstance(first, int) else ir.STRING)
+        )
+        over = tuple(
+            self.check_literal(path + ("over", i), v, item_type) for i, v in enumerate(fan.over)
+        )
+        return over, item_type
 
     def slots(self, path, kind: str, calls: Sequence[ir.Call]) -> tuple[ir.Slot, ...]:
         if kind in ("call", "batch"):
@@ -183,6 +257,7 @@ class FlowResolver(ResolverBase):
                 "write `<external>.<method>`",
             )
         method = self.method(path + ("call",), external, method_name)
+        account = self.call_account(path, external, call.account, scope)
         args = self.call_args(path, method, call.args, scope)
         if call.as_ is not None:
             if not self.check_identifier(path + ("as",), call.as_, "result name"):
@@ -227,6 +302,7 @@ class FlowResolver(ResolverBase):
             critical=call.critical or single,
             fallback=fallback,
             path=path,
+            account=account,
         )
 
     def resolve_batch(self, path, batch: m.Batch, scope: Scope) -> tuple[ir.Call, ...]:
@@ -238,6 +314,7 @@ class FlowResolver(ResolverBase):
             )
         if not batch.calls:
             raise self.abort(path + ("calls",), "a batch needs at least one call")
+        account = self.call_account(path, external, batch.account, scope)
         calls = []
         for i, entry in enumerate(batch.calls):
             cpath = path + ("calls", i)
@@ -265,9 +342,37 @@ class FlowResolver(ResolverBase):
                     critical=True,
                     fallback=None,
                     path=cpath,
+                    account=account,
                 )
             )
         return tuple(calls)
+
+    def call_account(self, path, external: ir.External, raw: str | None, scope: Scope):
+        """A call's own target, `account: "{pool}"`: an AccountId value in scope (a parameter,
+        the fan-out item, a reduced result), or None to use the external's account."""
+        if raw is None:
+            if external.account is None:
+                raise self.abort(
+                    path,
+                    f"external {external.name!r} has no fixed account, so the call needs "
+                    '`account: "{name}"` naming an AccountId value (a parameter, the fan-out '
+                    "item, a reduced result)",
+                )
+            return None
+        whole = re.fullmatch(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", raw)
+        if whole is None:
+            raise self.abort(
+                path + ("account",),
+                f'`account:` names the value that holds the target, e.g. "{{pool}}"; got {raw!r} '
+                "(a fixed account goes on the external)",
+            )
+        ref = self.lookup(path + ("account",), whole.group(1), scope)
+        if ref.type != ir.ACCOUNT_ID:
+            raise self.abort(
+                path + ("account",),
+                f"{{{ref.name}}} is {ref.type.spec}; a call's target must be an AccountId",
+            )
+        return ref
 
     def method(self, path, external: ir.External, name: str) -> ir.Method:
         method = external.methods.get(name)
@@ -327,7 +432,9 @@ class FlowResolver(ResolverBase):
                 raise self.abort(path, str(exc)) from None
         return amount
 
-    def resolve_then(self, path, then: m.Then, slots, scope, context, name, index, collect=None):
+    def resolve_then(
+        self, path, then: m.Then, slots, scope, context, name, index, fan_out=None, collect=None
+    ):
         inner = scope.child()
         for slot in slots if collect is None else ():
             if slot.type is not None and not re.fullmatch(r"result_\d+", slot.bind):
@@ -342,6 +449,8 @@ class FlowResolver(ResolverBase):
                 inner.add(ir.Ref(slot.bind, slot.type, "result"))
         if collect is not None:
             inner.add(ir.Ref("results", ir.Type("Vec", collect), "result"))
+        item_failure, item_default = self.item_failure(path, then, collect)
+        reductions = self.resolve_reductions(path, then, inner, fan_out, collect)
         if (
             then.return_ is not None
             and then.on_success is not None
@@ -380,8 +489,10 @@ class FlowResolver(ResolverBase):
         )
         failure_spec = then.on_failure or m.Branch()
         failure_value = None
-        can_fail = any(s.critical for s in slots) or (
-            collect is not None and then.on_item_failure == "fail"
+        can_fail = (
+            any(s.critical for s in slots)
+            or (collect is not None and item_failure == "fail")
+            or any(r.can_fail for r in reductions)
         )
         if failure_spec.return_ is not None:
             if returns is None:
@@ -413,7 +524,7 @@ class FlowResolver(ResolverBase):
                     f"{{{early[0]}}}; log it in `on_success.log` instead",
                 )
             log = self.template(path + ("log",), then.log, scope, log=True)
-        return ir.Callback(
+        callback = ir.Callback(
             name=name,
             gas=self.callback_gas(path + ("gas",), then.gas),
             log=log,
@@ -423,9 +534,106 @@ class FlowResolver(ResolverBase):
             failure=ir.Branch(failure_log, failure_value),
             returns=returns,
             collect=collect,
-            skip_failed_items=then.on_item_failure == "skip",
+            item_failure=item_failure,
+            item_default=item_default,
+            reductions=reductions,
             path=path,
         )
+        for reduction in reductions:
+            if not ir.success_reads(callback, reduction.name):
+                self.fail(
+                    reduction.path,
+                    f"the reduced value {reduction.name!r} is never used; use it in the success "
+                    "branch (`return`, `log`, `next`) or leave it out",
+                )
+        return callback
+
+    def item_failure(self, path, then: m.Then, collect: ir.Type | None):
+        """A fan-out's `on_item_failure`: skip, fail, or `{default: value}`."""
+        policy = then.on_item_failure
+        if collect is None:
+            if policy != "skip":
+                raise self.abort(
+                    path + ("on_item_failure",), "`on_item_failure` is for fan_out results"
+                )
+            return "skip", None
+        if isinstance(policy, m.ItemDefault):
+            default = self.check_literal(
+                path + ("on_item_failure", "default"), policy.default, collect
+            )
+            return "default", default
+        return policy, None
+
+    def resolve_reductions(self, path, then: m.Then, scope: Scope, fan_out, collect):
+        """`reduce: {best: {argmax: results}}`: each value is added to `scope` by its name."""
+        out = []
+        for name, reducer in then.reduce.items():
+            rpath = path + ("reduce", name)
+            if not self.check_identifier(rpath, name, "reduced value"):
+                continue
+            if scope.get(name) is not None and scope.get(name).source != "state":
+                self.fail(
+                    rpath, f"{name!r} is already a value here; give the reduced value another name"
+                )
+                continue
+            try:
+                reduction = self.reduction(rpath, name, reducer, scope, fan_out, collect)
+            except Problems:
+                continue
+            out.append(reduction)
+            scope.add(reduction.ref)
+        return tuple(out)
+
+    def reduction(self, path, name, reducer: m.Reducer, scope: Scope, fan_out, collect):
+        op, raw = reducer.op, reducer.source
+        opath = path + (op,)
+        field = None
+        if isinstance(raw, list):
+            if not raw:
+                raise self.abort(opath, f"`{op}` needs at least one value")
+            sources = tuple(self.lookup(opath + (i,), n, scope) for i, n in enumerate(raw))
+            types = {ref.type for ref in sources}
+            if len(types) > 1:
+                raise self.abort(
+                    opath,
+                    f"`{op}` reduces values of one type; got "
+                    + ", ".join(sorted(t.spec for t in types)),
+                )
+            key_type = sources[0].type
+        else:
+            base, dot, field_name = raw.partition(".")
+            if base != "results" or collect is None:
+                raise self.abort(
+                    opath,
+                    f"`{op}: {raw}` reduces `results` (a fan_out's), `results.<field>`, or a list "
+                    "of result names: `[a, b]`",
+                )
+            sources = (scope.get("results"),)
+            key_type = collect
+            if dot:
+                struct = self.structs.get(collect.name)
+                fields = dict(struct.fields) if struct else {}
+                if field_name not in fields:
+                    raise self.abort(
+                        opath,
+                        f"{collect.spec} has no field {field_name!r}"
+                        + did_you_mean(field_name, fields),
+                    )
+                field, key_type = field_name, fields[field_name]
+        numeric = key_type.is_int or key_type.is_big
+        if op in ("sum", "min", "max", "argmin", "argmax") and not numeric:
+            raise self.abort(opath, f"`{op}` needs numbers; {raw} is {key_type.spec}")
+        if op in ("all", "any") and key_type != ir.BOOL:
+            raise self.abort(opath, f"`{op}` needs true/false values; {raw} is {key_type.spec}")
+        if op in ("argmin", "argmax"):
+            type_ = fan_out.type  # the item whose result is smallest or largest
+        elif op == "count":
+            type_ = ir.Type("u32")
+        elif op in ("all", "any"):
+            type_ = ir.BOOL
+        else:
+            type_ = key_type
+        return ir.Reduction(name, op, sources, field, type_, key_type, path)
 
     def callback_gas(self, path, value) -> int:
         if value is None:

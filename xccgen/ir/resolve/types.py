@@ -90,12 +90,24 @@ class TypeResolver(ResolverBase):
                     boxed.add(field_name)
             self.structs[name] = replace(struct, boxed=frozenset(boxed))
 
-    def parse_type(self, path: PathKey, text: str, depth: int = 1) -> ir.Type:
+    def parse_type(
+        self, path: PathKey, text: str, depth: int = 1, collections: bool = False
+    ) -> ir.Type:
+        """A type name; `collections`: where a state collection (`Map<K, V>`) may stand."""
         text = text.strip()
         if depth > MAX_TYPE_DEPTH:
             raise self.abort(
                 path, f"type nests Vec/optional more than {MAX_TYPE_DEPTH} levels deep"
             )
+        map_match = re.fullmatch(r"Map<(.+)>", text)
+        if map_match:
+            if not collections:
+                raise self.abort(
+                    path,
+                    f"{text} is a kind of state field, not a value; a value of many entries is "
+                    "a Vec of a type declared under `types:`",
+                )
+            return self.parse_map(path, map_match.group(1), depth)
         match = TYPE_TOKEN.fullmatch(text)
         if not match:
             raise self.abort(path, f"cannot read type {text!r}")
@@ -118,6 +130,30 @@ class TypeResolver(ResolverBase):
             f"unknown type {name!r}{hint}; use one of {', '.join(ir.SCALARS)}, Vec<T>, T? "
             "or a name declared under `types:`",
         )
+
+    def parse_map(self, path: PathKey, inside: str, depth: int) -> ir.Type:
+        """`K, V` of `Map<K, V>`: a key that is text or a number, any value but an optional."""
+        level, split = 0, None
+        for index, char in enumerate(inside):
+            level += {"<": 1, ">": -1}.get(char, 0)
+            if char == "," and level == 0:
+                split = index
+                break
+        if split is None:
+            raise self.abort(path, f"write a map as Map<K, V>, got Map<{inside}>")
+        key = self.parse_type(path, inside[:split], depth + 1)
+        value = self.parse_type(path, inside[split + 1 :], depth + 1)
+        if not (key.is_stringy or key.is_int or key.is_big):
+            raise self.abort(
+                path, f"a Map's key is text, an account id or a number; got {key.spec}"
+            )
+        if value.name == "Option":
+            raise self.abort(
+                path,
+                f"a Map's value cannot be optional ({value.spec}): a missing entry already "
+                "reads as null",
+            )
+        return ir.Type("Map", items=(key, value))
 
     def check_literal(self, path: PathKey, value: Any, type_: ir.Type) -> ir.Lit:
         problem = literal_problem(value, type_, self.structs)

@@ -86,7 +86,7 @@ export class Contract {
   batch_unit_pending: boolean = false;
 
   // near-sdk-js restores each state field through the field's `constructor`, which a null value
-  // lacks; these entries hand the stored values back as they are.
+  // lacks, and a map through its class; these entries say how.
   static schema = {
     last_note: { reconstruct: (value: unknown) => value },
     last_quote: { reconstruct: (value: unknown) => value },

@@ -54,7 +54,7 @@ export class Contract {
   seen: boolean | null = true;
 
   // near-sdk-js restores each state field through the field's `constructor`, which a null value
-  // lacks; these entries hand the stored values back as they are.
+  // lacks, and a map through its class; these entries say how.
   static schema = {
     last_count: { reconstruct: (value: unknown) => value },
     seen: { reconstruct: (value: unknown) => value },
