@@ -89,6 +89,7 @@ spec = Spec(
             params={"pools": "Vec<AccountId>", "amount_in": "U128"},
             payable=True,
             update={"swapped[{caller}]": Update(add="{amount_in}")},
+            lock="caller",
         )
     },
     scenarios=[
@@ -464,6 +465,52 @@ spec = Spec(
                     {"view": "get_swapped", "args": {"account_id": "{bob}"}, "returns": "0"},
                     {"view": "p1.swaps", "returns": 1},
                 ],
+            },
+        },
+        {
+            "name": "same_caller_twice_is_rejected",
+            "description": "A second swap by the same caller while the first is pending is rejected up front.",
+            "deploy": {"p1": "pool"},
+            "setup": [
+                {
+                    "call": "p1.new",
+                    "args": {"quote": "900", "quote_mode": "Ok", "swap_fails": False},
+                }
+            ],
+            "call": {
+                "call": "best_swap",
+                "args": {"pools": ["{p1}"], "amount_in": "1000000000000000000000000"},
+                "deposit": "1 NEAR",
+            },
+            "concurrent": [
+                {
+                    "call": {
+                        "call": "best_swap",
+                        "args": {"pools": ["{p1}"], "amount_in": "2000000000000000000000000"},
+                        "deposit": "2 NEAR",
+                    },
+                    "expect": {
+                        "status": "failure",
+                        "error": "best_swap is already pending for this caller",
+                    },
+                }
+            ],
+            "expect": {
+                "return": "900",
+                "views": [
+                    {
+                        "view": "get_swapped",
+                        "args": {"account_id": "{caller}"},
+                        "returns": "1000000000000000000000000",
+                    },
+                    {
+                        "view": "is_best_swap_pending",
+                        "args": {"account_id": "{caller}"},
+                        "returns": False,
+                    },
+                    {"view": "p1.swaps", "returns": 1},
+                ],
+                "balances": {"caller": {"at_least": "-1.05 NEAR"}},
             },
         },
     ],

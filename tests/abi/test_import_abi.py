@@ -108,6 +108,25 @@ def test_printed_yaml_is_a_spec_fragment(guestbook_ts_abi):
     assert "externals:\n  gb:\n    account: state.guestbook_account" in text
 
 
+def test_an_interface_has_no_account_and_its_calls_name_one(tmp_path, cli):
+    """`--interface`: an external every call of which names its own target."""
+    abi_file = cargo_near_abi_file(fixture_project("guestbook", "rust"), tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "contract: {name: reader}\nflows:\n  count:\n    params: {books: Vec<AccountId>}\n"
+        '    fan_out: {over: "{books}", max: 4, as: book,\n'
+        '      call: {call: guestbook.total_messages, account: "{book}"}}\n'
+        "    then: {collect: u32, reduce: {total: {sum: results}},\n"
+        "      on_success: {return: total}, on_failure: {return: {value: 0}}}\n"
+    )
+    result = cli("import-abi", abi_file, "--as", "guestbook", "--interface", "--into", spec)
+    assert result.exit_code == 0, result.output
+    assert "account:" not in spec.read_text().split("externals:")[1]
+    assert cli("validate", spec).exit_code == 0
+    both = cli("import-abi", abi_file, "--as", "g", "--interface", "--account", "x.near")
+    assert both.exit_code != 0 and "not both" in both.output
+
+
 def test_cargo_near_abi_maps_every_method_without_hints(guestbook_rust_abi):
     """near-sdk-rs gives every integer its width, so nothing needs `--numbers`."""
     assert guestbook_rust_abi.metadata.name == "guestbook_near"
@@ -242,6 +261,12 @@ def test_every_shape_a_rust_abi_describes_is_mapped_or_reported():
         },
         "tree": {"args": {"tree": "Tree"}, "returns": "Tree"},
         "is_owner": {"args": {"who": "AccountId"}, "returns": "bool"},
+        "count_near": {
+            "args": {"pools": "Vec<AccountId>"},
+            "returns": "u32",
+            "description": "How many of `pools` are on `.near`: a list of accounts, as a "
+            "run-time fan-out takes.",
+        },
         "bytes": {"returns": "Vec<u8>"},
         "maybe_maybe": {"returns": "u8?"},  # Option<Option<u8>>: null or a number on the wire
         "checked": {"returns": "u8"},  # #[handle_result]: the Ok type
@@ -281,7 +306,8 @@ def test_every_shape_a_rust_abi_describes_is_mapped_or_reported():
         "color": "argument 'color': an enum ['Red', 'Green'] "
         "(declare it as `string` by hand if it is one)",
         "shape": "argument 'shape': `oneOf` of 2 types (an enum or union)",
-        "map": "the result: a map (an object with arbitrary keys)",
+        "map": "the result: a map (an object with arbitrary keys): spec values have no map "
+        "type; a Map is state only",
         "pair": "the result: an array without one item type (a tuple)",
         "native_u128": "the result: a 128-bit JSON number, which JSON readers lose precision on",
         "anything": "the result: any JSON value (a schema with no type)",

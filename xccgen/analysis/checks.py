@@ -76,7 +76,8 @@ def _refunds(flow: ir.Flow) -> list[Finding]:
     """
     out = []
     for step in flow.steps():
-        skipped = step.kind == "fan_out" and step.callback.skip_failed_items
+        # A skipped or defaulted fan-out item does not take the failure branch.
+        skipped = step.kind == "fan_out" and step.callback.item_failure != "fail"
         for call in step.calls:
             if call.deposit == "attached" and (not call.critical or skipped):
                 out.append(
@@ -96,11 +97,7 @@ def _refunds(flow: ir.Flow) -> list[Finding]:
 def _rollback(flow: ir.Flow) -> list[Finding]:
     if not flow.updates or not flow.rollback:
         return []  # nothing changed, or `rollback: none` waives it explicitly
-    can_fail = any(
-        any(s.critical for s in step.callback.slots) or not step.callback.skip_failed_items
-        for step in flow.steps()
-    )
-    if can_fail:
+    if any(step.callback.can_fail for step in flow.steps()):
         return []
     fields = ", ".join(u.field.name for u in flow.updates)
     return [
@@ -251,7 +248,8 @@ def _reentrancy(flow: ir.Flow) -> list[Finding]:
             flow.path,
             f"`{flow.name}` {'changes state' if flow.updates else 'moves deposits'} and can be "
             "called again while its earlier calls are still pending",
-            "add `lock: true`: a second call is rejected until the callback releases the lock",
+            "add `lock: true` (or `lock: caller`, per caller): a second call is rejected until "
+            "the callback releases the lock",
         )
     ]
 

@@ -52,12 +52,7 @@ def flow_graph(flow: ir.Flow) -> tuple[list[Node], list[Edge]]:
         for node_id in call_ids:
             edges.append(Edge(node_id, callback.name, "result", "then"))
         failure_id = f"{callback.name}_failed"
-        can_fail = (
-            any(s.critical for s in callback.slots)
-            or callback.item_failure == "fail"
-            or any(r.can_fail for r in callback.reductions)
-        )
-        if can_fail:
+        if callback.can_fail:
             undo = (["rollback"] if flow.rollback and flow.updates else []) + (
                 ["refund"] if flow.payable else []
             )

@@ -21,6 +21,11 @@ from xccgen.spec.names import identifier_problem
     help="`state.<field>` or a literal account id (default: state.<NAME>_account).",
 )
 @click.option(
+    "--interface",
+    is_flag=True,
+    help='No fixed account: each call names its target (`account: "{pool}"`).',
+)
+@click.option(
     "--numbers",
     type=click.Choice(["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"]),
     help="The integer type for plain JSON numbers (TypeScript `number`), which have no width.",
@@ -32,7 +37,12 @@ from xccgen.spec.names import identifier_problem
     help="A YAML spec to add the external to (comments are kept); default: print it.",
 )
 def import_abi_command(
-    source: Path, name: str, account: str | None, numbers: str | None, spec: Path | None
+    source: Path,
+    name: str,
+    account: str | None,
+    interface: bool,
+    numbers: str | None,
+    spec: Path | None,
 ) -> None:
     """Turn a NEAR ABI into an `externals:` entry with the `types:` it needs.
 
@@ -48,12 +58,15 @@ def import_abi_command(
     Examples:
       xccgen import-abi target/near/guestbook_abi.json --as guestbook --into specs/my.yaml
       xccgen import-abi ../guest-book-rs --as guestbook --into specs/my.yaml
+      xccgen import-abi pool_abi.json --as pool --interface   # called wherever a call says
     """
     problem = identifier_problem(name, "external")
     if problem:
         raise XccgenError(problem)
+    if interface and account:
+        raise XccgenError("give --account or --interface, not both")
     abi = read_abi(source, lambda message: click.echo(message, err=True))
-    imported = import_abi(abi, account or f"state.{name}_account", numbers)
+    imported = import_abi(abi, None if interface else account or f"state.{name}_account", numbers)
     for line in imported.skipped:
         click.secho(f"skipped {line}", fg="yellow", err=True)
     if spec is None:

@@ -139,9 +139,10 @@ class Imported:
     skipped: list[str] = field(default_factory=list)  # one line per function left out, with why
 
 
-def import_abi(abi: Abi, account: str, numbers: str | None = None) -> Imported:
+def import_abi(abi: Abi, account: str | None, numbers: str | None = None) -> Imported:
     """`numbers`: the integer type to give plain JSON numbers (TypeScript's `number`), which
-    carry no width of their own; without it such functions are reported and left out."""
+    carry no width of their own; without it such functions are reported and left out.
+    `account` None: an interface, whose calls name their own target."""
     mapper = SchemaMapper(abi.body.root_schema, numbers)
     methods: dict[str, Any] = {}
     skipped: list[str] = []
@@ -162,7 +163,7 @@ def import_abi(abi: Abi, account: str, numbers: str | None = None) -> Imported:
         except Unmappable as exc:
             mapper.types = declared  # types met only by a skipped function are not imported
             skipped.append(f"{name}: {exc}")
-    external: dict[str, Any] = {"account": account}
+    external: dict[str, Any] = {} if account is None else {"account": account}
     if abi.metadata.name:
         external["description"] = f"Imported from the ABI of {abi.metadata.name}"
     external["methods"] = methods
@@ -279,7 +280,10 @@ class SchemaMapper:
             return f"Vec<{self._map(schema['items'])}>"
         if kind == "object":
             if "additionalProperties" in schema and "properties" not in schema:
-                raise Unmappable("a map (an object with arbitrary keys)")
+                raise Unmappable(
+                    "a map (an object with arbitrary keys): spec values have no map type; "
+                    "a Map is state only"
+                )
             raise Unmappable("an anonymous object (name it in the contract to import it)")
         raise Unmappable(f"the JSON Schema type {kind!r}")
 

@@ -6,7 +6,9 @@ nodes.py defines it; resolve/ builds it from a spec.
 from xccgen.ir.nodes import (
     ACCOUNT_ID,
     BOOL,
+    COLLECTIONS,
     INT_BITS,
+    LIST_LIMIT,
     SCALARS,
     STRING,
     U128,
@@ -42,6 +44,8 @@ from xccgen.ir.nodes import (
 
 __all__ = [
     "INT_BITS",
+    "COLLECTIONS",
+    "LIST_LIMIT",
     "SCALARS",
     "Type",
     "STRING",

@@ -14,6 +14,13 @@ from typing import Any, ClassVar, Literal
 
 INT_BITS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "u8": 8, "u16": 16, "u32": 32, "u64": 64}
 SCALARS = ("string", "bool", "AccountId", "U64", "U128", *INT_BITS)
+# State collections: (near-sdk `store::` type, near-sdk-js type) of each.
+COLLECTIONS = {
+    "Map": ("LookupMap", "LookupMap"),
+    "IterableMap": ("IterableMap", "UnorderedMap"),
+    "List": ("Vector", "Vector"),
+}
+LIST_LIMIT = 100  # what a `list_<field>` view returns at most when the caller gives no limit
 
 
 @dataclass(frozen=True)
@@ -26,8 +33,10 @@ class Type:
 
     @property
     def spec(self) -> str:
-        if self.name == "Map":
-            return f"Map<{self.items[0].spec}, {self.items[1].spec}>"
+        if self.name in ("Map", "IterableMap"):
+            return f"{self.name}<{self.items[0].spec}, {self.items[1].spec}>"
+        if self.name == "List":
+            return f"List<{self.item.spec}>"
         if self.name == "Tuple":
             return "[" + ", ".join(t.spec for t in self.items) + "]"
         if self.name == "Vec":
@@ -38,13 +47,32 @@ class Type:
 
     @property
     def is_struct(self) -> bool:
-        return self.name not in SCALARS and self.name not in ("Vec", "Option", "Tuple", "Map")
+        return self.name not in SCALARS and self.name not in (
+            "Vec",
+            "Option",
+            "Tuple",
+            *COLLECTIONS,
+        )
 
     @property
     def is_map(self) -> bool:
-        """`Map<K, V>`: a state collection (near-sdk `store::LookupMap`, near-sdk-js `LookupMap`),
-        never a value that travels."""
-        return self.name == "Map"
+        """`Map<K, V>` or `IterableMap<K, V>`: state read and written by entry, never a value
+        that travels."""
+        return self.name in ("Map", "IterableMap")
+
+    @property
+    def is_list(self) -> bool:
+        """`List<T>`: state kept as a vector, read by index or page."""
+        return self.name == "List"
+
+    @property
+    def is_collection(self) -> bool:
+        return self.name in COLLECTIONS
+
+    @property
+    def is_iterable(self) -> bool:
+        """A collection with a paginated `list_<field>` view."""
+        return self.name in ("IterableMap", "List")
 
     @property
     def key(self) -> Type:
@@ -184,7 +212,7 @@ def flow_uses_caller(flow: Flow) -> bool:
     """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
     refs = refs_in(flow.log) + [r for u in flow.updates for r in refs_in(u.value) + refs_in(u.key)]
     refs += step_refs(flow.step) + list(flow.step.callback.params)
-    return any(r.source == "caller" for r in refs)
+    return flow.lock_per_caller or any(r.source == "caller" for r in refs)
 
 
 # -------------------------------------------------------------------------------- contract parts
@@ -203,9 +231,25 @@ class StateField:
         return self.type.is_map
 
     @property
+    def is_collection(self) -> bool:
+        return self.type.is_collection
+
+    @property
     def set_by_init(self) -> bool:
-        """Whether `init` must give it a value (a map starts empty)."""
-        return self.default is None and not self.is_map
+        """Whether `init` must give it a value (a collection starts empty)."""
+        return self.default is None and not self.is_collection
+
+    @property
+    def views(self) -> list[str]:
+        """Its view methods (when `view`): `get_<field>`, and `list_<field>` for the iterable
+        collections (a List has only the listing)."""
+        if not self.view:
+            return []
+        if self.type.is_list:
+            return [f"list_{self.name}"]
+        if self.type.is_iterable:
+            return [f"get_{self.name}", f"list_{self.name}"]
+        return [f"get_{self.name}"]
 
 
 @dataclass(frozen=True)
@@ -337,6 +381,16 @@ class Callback:
         return self.item_failure == "skip"
 
     @property
+    def can_fail(self) -> bool:
+        """Whether it can take the failure branch: a critical result missing, a fan-out item
+        failing under `fail`, or a reduction with no value."""
+        return (
+            any(s.critical for s in self.slots)
+            or (self.collect is not None and self.item_failure == "fail")
+            or any(r.can_fail for r in self.reductions)
+        )
+
+    @property
     def needs_items(self) -> bool:
         """Whether it keeps each collected result's fan-out item (argmin/argmax name one)."""
         return any(r.op in ("argmin", "argmax") for r in self.reductions)
@@ -352,6 +406,9 @@ class FanOut:
     type: Type
     path: tuple = ()
     max: int | None = None  # run-time lists only
+    # A List field the flow copies when it starts (into a local named `over`), or None: `over`
+    # is a parameter.
+    from_state: StateField | None = None
 
     @property
     def runtime(self) -> bool:
@@ -400,6 +457,7 @@ class Flow:
     lock: bool
     step: Step
     path: tuple = ()
+    lock_per_caller: bool = False  # `lock: caller`: the lock is a set of pending callers
 
     @property
     def returns(self) -> Type | None:
@@ -454,13 +512,22 @@ class Contract:
         return any(f.set_by_init for f in self.state)
 
     @property
+    def caller_locks(self) -> list[Flow]:
+        """Flows with `lock: caller`: each keeps its pending callers in a set."""
+        return [f for f in self.flows if f.lock_per_caller]
+
+    @property
     def maps(self) -> list[StateField]:
         return [f for f in self.state if f.is_map]
+
+    @property
+    def collections(self) -> list[StateField]:
+        return [f for f in self.state if f.is_collection]
 
     def exported_methods(self) -> list[str]:
         """Every method the deployed contract must export."""
         names = [self.init.name] if self.init else []
-        names += [f"get_{f.name}" for f in self.state if f.view]
+        names += [name for f in self.state for name in f.views]
         names += [f"is_{f.lock_field}" for f in self.locks]
         for flow in self.flows:
             names.append(flow.name)

@@ -41,6 +41,9 @@ SDK_PATHS = {
     "PanicOnDefault": "PanicOnDefault",
     "BorshStorageKey": "BorshStorageKey",
     "LookupMap": "store::LookupMap",
+    "LookupSet": "store::LookupSet",
+    "IterableMap": "store::IterableMap",
+    "Vector": "store::Vector",
     "Promise": "Promise",
     "PromiseOrValue": "PromiseOrValue",
     "PromiseResult": "PromiseResult",
@@ -188,8 +191,10 @@ class RustApi:
             return f"Option<Box<{self.type(t.item)}>>"
         if t.name in ("Vec", "Option"):
             return f"{t.name}<{self.type(t.item)}>"
-        if t.is_map:
-            return f"{self.sdk('LookupMap')}<{self.type(t.key)}, {self.type(t.value)}>"
+        if t.is_collection:
+            kind = self.sdk(ir.COLLECTIONS[t.name][0])
+            inner = self.type(t.item) if t.is_list else f"{self.type(t.key)}, {self.type(t.value)}"
+            return f"{kind}<{inner}>"
         if t.name == "Tuple":
             return "(" + ", ".join(self.type(i) for i in t.items) + ")"
         if t.is_struct:
@@ -309,13 +314,34 @@ class RustApi:
     def state_init(self, field: ir.StateField) -> str:
         """A state field's value in a fresh contract: its default, or an empty map under the
         field's storage key."""
-        if field.is_map:
-            return f"{self.sdk('LookupMap')}::new(StorageKey::{_pascal(field.name)})"
+        if field.is_collection:
+            kind = self.sdk(ir.COLLECTIONS[field.type.name][0])
+            return f"{kind}::new(StorageKey::{_pascal(field.name)})"
         return self.lit(field.default)
 
     def storage_keys(self) -> list[str]:
-        """The `StorageKey` variants, one per Map field: each map's entries live under it."""
-        return [_pascal(f.name) for f in self.contract.maps]
+        """The `StorageKey` variants, one per collection field and per `lock: caller` set:
+        its entries live under it."""
+        fields = [f.name for f in self.contract.collections]
+        return [_pascal(n) for n in fields + [f.lock_field for f in self.contract.caller_locks]]
+
+    def lock_init(self, flow: ir.Flow) -> str:
+        """A lock in a fresh contract: `false`, or an empty set of pending callers."""
+        if flow.lock_per_caller:
+            return f"{self.sdk('LookupSet')}::new(StorageKey::{_pascal(flow.lock_field)})"
+        return "false"
+
+    def param_type(self, field: ir.StateField) -> ir.Type:
+        """The type an init parameter takes for a state field: its own, a `Vec` for a List."""
+        return ir.Type("Vec", field.type.item) if field.type.is_list else field.type
+
+    def list_limit(self) -> int:
+        """What a `list_<field>` view returns at most when the caller gives no limit."""
+        return ir.LIST_LIMIT
+
+    def owned_item(self, t: ir.Type) -> str:
+        """The iterator adapter that turns `&T` items into owned ones: `.copied()`, `.cloned()`."""
+        return ".copied()" if _is_copy(t) else ".cloned()"
 
     def map_key_param(self, field: ir.StateField) -> str:
         """The name of a Map view's parameter: `account_id` for accounts, else `key`."""
@@ -455,7 +481,7 @@ class RustApi:
         """The iterator a fan-out maps to promises: a literal array, or the list passed in."""
         if fan_out.runtime:
             copied = ".copied()" if _is_copy(fan_out.type) else ""
-            return f"{fan_out.over.name}.iter(){copied}"
+            return f"{fan_out.over.name}.iter(){copied}"  # the parameter, or the List's copy
         items = []
         for item in fan_out.over:
             text = self.lit(item) if item.type.name != "string" else rust_str(item.value)
@@ -670,6 +696,15 @@ class RustApi:
         copied = "copied" if _is_copy(update.type) else "cloned"
         return f"contract.{update.field.name}.get(&{key}).{copied}()"
 
+    def starts_empty(self, flow: ir.Flow) -> str | None:
+        """The List a flow fans out over that a unit test's fresh contract leaves empty (the
+        flow then rejects the call), or None."""
+        state = samples.initial_state(self.contract, self.structs)
+        for fan_out in flow.runtime_fan_outs():
+            if fan_out.from_state is not None and not state.get(fan_out.from_state.name):
+                return fan_out.over.name
+        return None
+
     def expected_receipts(self, flow: ir.Flow) -> list[tuple[str, list[str]]]:
         """(receiver expression, method names) of every receipt the flow's method creates."""
         step = flow.step
@@ -678,9 +713,13 @@ class RustApi:
         elif step.fan_out is not None:
             # One receipt per item of the sample list (`sample_lit`) or of the literal list.
             fan_out = step.fan_out
-            items = (
-                [samples.sample(fan_out.type, self.structs)] if fan_out.runtime else fan_out.over
-            )
+            if fan_out.from_state is not None:
+                state = samples.initial_state(self.contract, self.structs)
+                items = state.get(fan_out.from_state.name) or []
+            elif fan_out.runtime:
+                items = [samples.sample(fan_out.type, self.structs)]
+            else:
+                items = fan_out.over
             methods = [c.method.name for c in step.calls]
             rows = [(self._test_account(step.calls[0]), methods) for _ in items]
         else:

@@ -101,7 +101,9 @@ def initial_state(contract: ir.Contract, structs: dict[str, ir.Struct]) -> dict[
     params = [p.name for p in contract.init.params] if contract.init else []
     state = {}
     for field in contract.state:
-        if field.name in params:
+        if field.name in params and field.type.is_list:
+            state[field.name] = [sample(field.type.item, structs)]  # `Vec<T>` as init takes it
+        elif field.name in params:
             index = params.index(field.name) + 1
             is_account = field.type == ir.ACCOUNT_ID
             state[field.name] = (

@@ -52,7 +52,10 @@ IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 SDK_NAMES = (
     "AccountId",
     "LookupMap",
+    "LookupSet",
     "NearBindgen",
+    "UnorderedMap",
+    "Vector",
     "NearPromise",
     "ONE_NEAR",
     "ONE_TERA_GAS",
@@ -92,8 +95,9 @@ def ts_type(t: ir.Type | None) -> str:
         return f"{ts_type(t.item)} | null"
     if t.name == "Tuple":
         return "[" + ", ".join(ts_type(i) for i in t.items) + "]"
-    if t.name == "Map":  # near-sdk-js's LookupMap: string keys, values of the map's type
-        return f"LookupMap<{ts_type(t.value)}>"
+    if t.is_collection:  # near-sdk-js's collections: string keys, values of the spec's type
+        inner = ts_type(t.item if t.is_list else t.value)
+        return f"{ir.COLLECTIONS[t.name][1]}<{inner}>"
     if t.name in BIGINT_TYPES:
         return "bigint"
     if t.is_int:
@@ -165,9 +169,9 @@ class TsApi:
 
     def type(self, t: ir.Type | None) -> str:
         """`Vec<u8?>` -> `(number | null)[]`; None (no value) -> `void`."""
-        if t is not None and t.is_map:
-            self.sdk("LookupMap")
-            return f"LookupMap<{self.type(t.value)}>"
+        if t is not None and t.is_collection:
+            kind = self.sdk(ir.COLLECTIONS[t.name][1])
+            return f"{kind}<{self.type(t.item if t.is_list else t.value)}>"
         for name in _names_in(t):
             if name == "AccountId":
                 self.sdk(name)
@@ -448,7 +452,38 @@ class TsApi:
     def schema_fields(self) -> list[ir.StateField]:
         """State fields near-sdk-js cannot restore by itself: it reads `.constructor` of each,
         and rebuilds a map only when told its class."""
-        return [f for f in self.contract.state if f.type.name == "Option" or f.is_map]
+        return [f for f in self.contract.state if f.type.name == "Option" or f.is_collection]
+
+    def collection_class(self, field: ir.StateField) -> str:
+        """The near-sdk-js class of a collection field: `LookupMap`, `UnorderedMap`, `Vector`."""
+        return self.sdk(ir.COLLECTIONS[field.type.name][1])
+
+    def param_type(self, field: ir.StateField) -> ir.Type:
+        """The type an init parameter takes for a state field: its own, a `Vec` for a List."""
+        return ir.Type("Vec", field.type.item) if field.type.is_list else field.type
+
+    def init_params(self, init: ir.Init) -> list[tuple[str, ir.Type]]:
+        """(name, type) of what `init` reads: each field's type, a `Vec` for a List."""
+        return [(p.name, self.param_type(p)) for p in init.params]
+
+    def account_id_type(self) -> ir.Type:
+        """`AccountId`, for a parameter a template reads itself."""
+        return ir.ACCOUNT_ID
+
+    def page_params(self) -> list[tuple[str, ir.Type]]:
+        """The parameters of a `list_<field>` view: `from_index` and `limit`, both `u32?`."""
+        page = ir.Type("Option", ir.Type("u32"))
+        return [("from_index", page), ("limit", page)]
+
+    def list_limit(self) -> int:
+        """What a `list_<field>` view returns at most when the caller gives no limit."""
+        return ir.LIST_LIMIT
+
+    def from_map_key(self, key: str, t: ir.Type) -> str:
+        """A `LookupMap`/`UnorderedMap` key (a string) back as a value of key type `t`."""
+        if t.is_stringy or t.is_big:
+            return key
+        return f"BigInt({key})" if self.is_bigint(t) else f"Number({key})"
 
     def map_key(self, key: str, t: ir.Type) -> str:
         """A map key as near-sdk-js's `LookupMap` takes it, a string: `caller`, `String(id)`."""

@@ -207,7 +207,7 @@ class Flow(Step):
     log: StrictStr | None = None  # logged when the flow starts
     update: dict[StrictStr, Update] = {}
     rollback: Literal["auto", "none"] = "auto"
-    lock: StrictBool = False
+    lock: StrictBool | Literal["caller"] = False  # `caller`: one pending run per caller
 
 
 class Spec(Model):

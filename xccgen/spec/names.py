@@ -82,6 +82,10 @@ SDK_TYPES = RUST_PRELUDE | {
     "PanicOnDefault",
     "BorshStorageKey",
     "LookupMap",
+    "LookupSet",
+    "IterableMap",
+    "UnorderedMap",
+    "Vector",
     "StorageKey",  # the enum of Map fields' storage prefixes (lib.rs)
     "Numeric",  # reduce.ts: how a numeric type reads as a bigint
     "DeserializeOwned",

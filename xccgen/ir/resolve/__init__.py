@@ -46,9 +46,8 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
         if init:
             self.claim_method(method_names, init.name, ("contract", "init", "name"), "init method")
         for field_name, f in self.state.items():
-            if f.view:
-                getter = f"get_{field_name}"
-                self.claim_method(method_names, getter, ("contract", "state", field_name), "getter")
+            for view in f.views:
+                self.claim_method(method_names, view, ("contract", "state", field_name), "view")
         for name, flow in spec.flows.items():
             try:
                 resolved = self.resolve_flow(name, flow)
@@ -57,7 +56,7 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
             if resolved.lock and resolved.lock_field in self.state:
                 self.fail(
                     ("flows", name, "lock"),
-                    f"`lock: true` keeps its flag in a field {resolved.lock_field!r}, "
+                    f"`lock` keeps its flag in a field {resolved.lock_field!r}, "
                     "which the state already has; rename that field",
                 )
             methods = [("flow", resolved.name)]
@@ -95,8 +94,13 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
         try:
             type_ = self.parse_type(path + ("type",), field_spec.type, collections=True)
             default = None
-            # A map's default is what a missing entry reads as.
+            # A map's default is what a missing entry reads as; a list starts empty.
             value_type = type_.value if type_.is_map else type_
+            if type_.is_list and field_spec.default is not None:
+                raise self.abort(
+                    path + ("default",),
+                    "a List starts empty; fill it from `init` (make it an init param)",
+                )
             if field_spec.default is not None:
                 default = self.check_literal(path + ("default",), field_spec.default, value_type)
             elif type_.name == "Option":
@@ -139,7 +143,7 @@ class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
                     f"init param {param!r} is not a state field{did_you_mean(param, self.state)}",
                 )
             elif self.state[param].is_map:
-                self.fail(path + ("params", index), f"{param!r} is a Map, which starts empty")
+                self.fail(path + ("params", index), f"{param!r} is a map, which starts empty")
             else:
                 params.append(self.state[param])
         if len(set(init.params)) != len(init.params):

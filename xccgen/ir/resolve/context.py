@@ -45,6 +45,8 @@ class CallbackContext(ResolverBase):
         if context.payable:
             needed["caller"] = ir.Ref("caller", ir.ACCOUNT_ID, "caller")
             needed["deposit"] = ir.Ref("deposit", ir.U128, "deposit")
+        if context.lock_per_caller:  # whose lock the callback releases
+            needed["caller"] = ir.Ref("caller", ir.ACCOUNT_ID, "caller")
         if context.rollback:
             for update in context.updates:
                 if update.op == "set":
@@ -66,8 +68,16 @@ class CallbackContext(ResolverBase):
 
 
 class FlowContext:
-    def __init__(self, flow: str, payable: bool, updates: tuple[ir.Update, ...], rollback: bool):
+    def __init__(
+        self,
+        flow: str,
+        payable: bool,
+        updates: tuple[ir.Update, ...],
+        rollback: bool,
+        lock_per_caller: bool = False,
+    ):
         self.flow = flow
         self.payable = payable
         self.updates = updates
         self.rollback = rollback
+        self.lock_per_caller = lock_per_caller

@@ -39,7 +39,7 @@ class FlowResolver(ResolverBase):
         if flow.payable:
             scope.add(ir.Ref("deposit", ir.U128, "deposit"))
         for field_ in self.state.values():
-            if not field_.is_map:  # a map is read by its entries, never as a whole
+            if not field_.is_collection:  # read by entry or page, never as a whole value
                 scope.add(ir.Ref(field_.name, field_.type, "state"), weak=True)
         log = self.template(path + ("log",), flow.log, scope, log=True) if flow.log else None
         updates = [self.resolve_update(path, fname, u, scope) for fname, u in flow.update.items()]
@@ -52,7 +52,9 @@ class FlowResolver(ResolverBase):
                     f"{update.field.name!r} is updated twice; a flow updates each field once",
                 )
             seen.add(update.field.name)
-        context = FlowContext(name, flow.payable, tuple(updates), flow.rollback == "auto")
+        context = FlowContext(
+            name, flow.payable, tuple(updates), flow.rollback == "auto", flow.lock == "caller"
+        )
         step = self.resolve_step(path, flow, scope, context, index=1)
         step = self.carry_context(step, context)
         resolved = ir.Flow(
@@ -63,9 +65,10 @@ class FlowResolver(ResolverBase):
             log=log,
             updates=tuple(updates),
             rollback=flow.rollback == "auto",
-            lock=flow.lock,
+            lock=flow.lock is not False,
             step=step,
             path=path,
+            lock_per_caller=flow.lock == "caller",
         )
         return resolved
 
@@ -78,6 +81,8 @@ class FlowResolver(ResolverBase):
         if field_ is None:
             raise self.abort(upath, f"no state field {fname!r}{did_you_mean(fname, self.state)}")
         key = None
+        if field_.type.is_list:
+            raise self.abort(upath, f"{fname!r} is a List, which a flow reads but does not update")
         if field_.is_map:
             if entry is None:
                 raise self.abort(
@@ -134,7 +139,7 @@ class FlowResolver(ResolverBase):
         fan = step.fan_out
         if not self.check_identifier(fpath + ("as",), fan.as_, "fan_out variable"):
             raise Problems()
-        over, item_type = self.fan_out_list(fpath, fan, scope)
+        over, item_type, from_state = self.fan_out_list(fpath, fan, scope)
         inner = scope.child()
         inner.add(ir.Ref(fan.as_, item_type, "item"))
         if fan.batch is not None:
@@ -164,7 +169,7 @@ class FlowResolver(ResolverBase):
         # A `collect` type that differs from the method's return type is a finding of
         # xccgen.checks (XCC106), reported with the other safety checks.
         collect = self.parse_type(path + ("then", "collect"), then.collect)
-        fan_out = ir.FanOut(over, fan.as_, item_type, fpath, fan.max)
+        fan_out = ir.FanOut(over, fan.as_, item_type, fpath, fan.max, from_state)
         callback = self.resolve_then(
             path + ("then",),
             then,
@@ -185,10 +190,17 @@ class FlowResolver(ResolverBase):
             if whole is None:
                 raise self.abort(
                     path + ("over",),
-                    f'`over:` is a list of items or the name of a Vec parameter, e.g. "{{pools}}";'
-                    f" got {fan.over!r}",
+                    f"`over:` is a list of items, or the name of a Vec parameter or of a List "
+                    f'state field, e.g. "{{pools}}"; got {fan.over!r}',
                 )
-            ref = self.lookup(path + ("over",), whole.group(1), scope)
+            name = whole.group(1)
+            field_ = self.state.get(name)
+            from_state = None
+            if field_ is not None and field_.type.is_list and scope.get(name) is None:
+                # The flow copies the list when it starts; the callback gets that copy.
+                ref, from_state = ir.Ref(name, ir.Type("Vec", field_.type.item), "param"), field_
+            else:
+                ref = self.lookup(path + ("over",), name, scope)
             if ref.type.name != "Vec" or ref.source != "param":
                 raise self.abort(
                     path + ("over",),
@@ -203,7 +215,7 @@ class FlowResolver(ResolverBase):
                 )
             if fan.max < 1:  # an oversized bound is a finding of xccgen.checks (XCC109)
                 raise self.abort(path + ("max",), f"`max` is at least 1, got {fan.max}")
-            return ref, ref.type.item
+            return ref, ref.type.item, from_state
         if fan.max is not None:
             raise self.abort(path + ("max",), "`max` bounds a run-time list; this one is literal")
         first = fan.over[0] if fan.over else ""  # an empty list is a finding of xccgen.checks
@@ -215,7 +227,7 @@ class FlowResolver(ResolverBase):
         over = tuple(
             self.check_literal(path + ("over", i), v, item_type) for i, v in enumerate(fan.over)
         )
-        return over, item_type
+        return over, item_type, None
 
     def slots(self, path, kind: str, calls: Sequence[ir.Call]) -> tuple[ir.Slot, ...]:
         if kind in ("call", "batch"):

@@ -99,15 +99,18 @@ class TypeResolver(ResolverBase):
             raise self.abort(
                 path, f"type nests Vec/optional more than {MAX_TYPE_DEPTH} levels deep"
             )
-        map_match = re.fullmatch(r"Map<(.+)>", text)
-        if map_match:
+        collection = re.fullmatch(r"(Map|IterableMap|List)<(.+)>", text)
+        if collection:
             if not collections:
                 raise self.abort(
                     path,
                     f"{text} is a kind of state field, not a value; a value of many entries is "
-                    "a Vec of a type declared under `types:`",
+                    "a Vec",
                 )
-            return self.parse_map(path, map_match.group(1), depth)
+            if collection.group(1) == "List":
+                item = self.parse_type(path, collection.group(2), depth + 1)
+                return ir.Type("List", item)
+            return self.parse_map(path, collection.group(1), collection.group(2), depth)
         match = TYPE_TOKEN.fullmatch(text)
         if not match:
             raise self.abort(path, f"cannot read type {text!r}")
@@ -131,8 +134,9 @@ class TypeResolver(ResolverBase):
             "or a name declared under `types:`",
         )
 
-    def parse_map(self, path: PathKey, inside: str, depth: int) -> ir.Type:
-        """`K, V` of `Map<K, V>`: a key that is text or a number, any value but an optional."""
+    def parse_map(self, path: PathKey, kind: str, inside: str, depth: int) -> ir.Type:
+        """`K, V` of `Map<K, V>` (or IterableMap): a key that is text or a number, any value but
+        an optional."""
         level, split = 0, None
         for index, char in enumerate(inside):
             level += {"<": 1, ">": -1}.get(char, 0)
@@ -140,7 +144,7 @@ class TypeResolver(ResolverBase):
                 split = index
                 break
         if split is None:
-            raise self.abort(path, f"write a map as Map<K, V>, got Map<{inside}>")
+            raise self.abort(path, f"write a map as {kind}<K, V>, got {kind}<{inside}>")
         key = self.parse_type(path, inside[:split], depth + 1)
         value = self.parse_type(path, inside[split + 1 :], depth + 1)
         if not (key.is_stringy or key.is_int or key.is_big):
@@ -153,7 +157,7 @@ class TypeResolver(ResolverBase):
                 f"a Map's value cannot be optional ({value.spec}): a missing entry already "
                 "reads as null",
             )
-        return ir.Type("Map", items=(key, value))
+        return ir.Type(kind, items=(key, value))
 
     def check_literal(self, path: PathKey, value: Any, type_: ir.Type) -> ir.Lit:
         problem = literal_problem(value, type_, self.structs)

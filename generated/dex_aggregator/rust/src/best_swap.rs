@@ -46,6 +46,12 @@ impl Contract {
 
         let caller = env::predecessor_account_id();
         let deposit = U128(env::attached_deposit().as_yoctonear());
+        require!(
+            !self.best_swap_pending.contains(&caller),
+            "best_swap is already pending for this caller; call it again once it has finished"
+        );
+        self.best_swap_pending.insert(caller.clone());
+
         self.swapped.entry(caller.clone()).or_insert(U128(0)).0 += amount_in.0;
 
         pools
@@ -107,6 +113,8 @@ impl Contract {
                 .map(|(item, _)| item.clone()),
             results.iter().map(|value| value.0).max().map(U128),
         ) else {
+            self.best_swap_pending.remove(&caller);
+
             self.swapped.entry(caller.clone()).or_insert(U128(0)).0 -= amount_in.0;
             if self.swapped.get(&caller) == Some(&U128(0)) {
                 self.swapped.remove(&caller);
@@ -154,6 +162,8 @@ impl Contract {
         amount_in: U128,
         best_pool: AccountId,
     ) -> U128 {
+        self.best_swap_pending.remove(&caller);
+
         let Some(result) = outcome::<U128>(0).or_log("pool.swap") else {
             self.swapped.entry(caller.clone()).or_insert(U128(0)).0 -= amount_in.0;
             if self.swapped.get(&caller) == Some(&U128(0)) {

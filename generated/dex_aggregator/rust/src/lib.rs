@@ -6,7 +6,9 @@ mod outcome;
 mod tests;
 mod types;
 
-use near_sdk::{json_types::U128, near, store::LookupMap, AccountId, BorshStorageKey};
+use near_sdk::{
+    json_types::U128, near, store::LookupMap, store::LookupSet, AccountId, BorshStorageKey,
+};
 
 pub use types::{GetQuoteArgs, SwapArgs};
 /// Where each Map field keeps its entries.
@@ -14,18 +16,22 @@ pub use types::{GetQuoteArgs, SwapArgs};
 #[derive(BorshStorageKey)]
 enum StorageKey {
     Swapped,
+    BestSwapPending,
 }
 
 #[near(contract_state)]
 pub struct Contract {
     /// What each account has swapped in total, in yoctoNEAR.
     swapped: LookupMap<AccountId, U128>,
+    /// The callers whose `best_swap` waits for its calls; their second call is rejected meanwhile.
+    best_swap_pending: LookupSet<AccountId>,
 }
 
 impl Default for Contract {
     fn default() -> Self {
         Self {
             swapped: LookupMap::new(StorageKey::Swapped),
+            best_swap_pending: LookupSet::new(StorageKey::BestSwapPending),
         }
     }
 }
@@ -35,5 +41,10 @@ impl Contract {
     /// The entry of `account_id` in `swapped`, or 0 if it has none.
     pub fn get_swapped(&self, account_id: AccountId) -> U128 {
         self.swapped.get(&account_id).copied().unwrap_or(U128(0))
+    }
+
+    /// Whether `best_swap` of `account_id` is waiting for its calls (and rejects their new calls).
+    pub fn is_best_swap_pending(&self, account_id: AccountId) -> bool {
+        self.best_swap_pending.contains(&account_id)
     }
 }

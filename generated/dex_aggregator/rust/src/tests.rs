@@ -88,8 +88,18 @@ fn best_swap_rejects_more_than_8_pools() {
 }
 
 #[test]
+#[should_panic(expected = "best_swap is already pending")]
+fn best_swap_rejects_a_second_call_while_pending() {
+    let mut contract = setup();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+}
+
+#[test]
 fn best_swap_callback_success() {
     let mut contract = setup();
+    contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(
         contract_account().as_str(),
         0,
@@ -102,6 +112,12 @@ fn best_swap_callback_success() {
         vec!["sample.near".parse().unwrap()],
     );
     assert!(matches!(value, PromiseOrValue::Promise(_)));
+    assert!(
+        contract
+            .best_swap_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is held until the last step is done"
+    );
 }
 
 #[test]
@@ -114,6 +130,7 @@ fn best_swap_callback_failure() {
     .unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
     let value = contract.best_swap_callback(
         CALLER.parse().unwrap(),
@@ -127,6 +144,12 @@ fn best_swap_callback_failure() {
     assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract
+            .best_swap_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((contract
         .swapped
         .get(&"sample.near".parse::<AccountId>().unwrap())
@@ -145,6 +168,7 @@ fn best_swap_callback_invalid() {
     .unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(
         contract_account().as_str(),
         0,
@@ -162,6 +186,12 @@ fn best_swap_callback_invalid() {
     assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract
+            .best_swap_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((contract
         .swapped
         .get(&"sample.near".parse::<AccountId>().unwrap())
@@ -173,6 +203,7 @@ fn best_swap_callback_invalid() {
 #[test]
 fn best_swap_callback_2_success() {
     let mut contract = setup();
+    contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(
         contract_account().as_str(),
         0,
@@ -185,6 +216,12 @@ fn best_swap_callback_2_success() {
         "sample.near".parse().unwrap(),
     );
     assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+    assert!(
+        !contract
+            .best_swap_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is released on this path"
+    );
 }
 
 #[test]
@@ -197,6 +234,7 @@ fn best_swap_callback_2_failure() {
     .unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
     let value = contract.best_swap_callback_2(
         CALLER.parse().unwrap(),
@@ -207,6 +245,12 @@ fn best_swap_callback_2_failure() {
     assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract
+            .best_swap_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((contract
         .swapped
         .get(&"sample.near".parse::<AccountId>().unwrap())
@@ -225,6 +269,7 @@ fn best_swap_callback_2_invalid() {
     .unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
     let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(
         contract_account().as_str(),
         0,
@@ -239,6 +284,12 @@ fn best_swap_callback_2_invalid() {
     assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
     assert!(!get_logs().is_empty(), "a failure is always logged");
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract
+            .best_swap_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is released on this path"
+    );
     let after = serde_json::to_value((contract
         .swapped
         .get(&"sample.near".parse::<AccountId>().unwrap())

@@ -4,6 +4,7 @@
 import {
   AccountId,
   LookupMap,
+  LookupSet,
   NearPromise,
   ONE_TERA_GAS,
   call,
@@ -54,11 +55,14 @@ function panicStr(message: string): never {
 export class Contract {
   /** What each account has swapped in total, in yoctoNEAR. */
   swapped: LookupMap<string> = new LookupMap("swapped:");
+  /** The callers whose `best_swap` waits for its calls; their second call is rejected meanwhile. */
+  best_swap_pending: LookupSet<AccountId> = new LookupSet("best_swap_pending:");
 
   // near-sdk-js restores each state field through the field's `constructor`, which a null value
   // lacks, and a map through its class; these entries say how.
   static schema = {
     swapped: LookupMap,
+    best_swap_pending: LookupSet,
   };
 
   /** The entry of `account_id` in `swapped`, or 0 if it has none. */
@@ -68,6 +72,15 @@ export class Contract {
       AccountId,
     ];
     return this.swapped.get(account_id) ?? "0";
+  }
+
+  /** Whether `best_swap` of `account_id` is waiting for its calls (and rejects their new calls). */
+  @view({})
+  is_best_swap_pending(): boolean {
+    const [account_id] = readArgs(["account_id"], [decodeAccountId]) as [
+      AccountId,
+    ];
+    return this.best_swap_pending.contains(account_id);
   }
 
   // ---- best_swap ----
@@ -103,6 +116,13 @@ export class Contract {
 
     const caller = near.predecessorAccountId();
     const deposit = near.attachedDeposit().toString();
+    if (this.best_swap_pending.contains(caller)) {
+      panicStr(
+        "best_swap is already pending for this caller; call it again once it has finished",
+      );
+    }
+    this.best_swap_pending.set(caller);
+
     this.swapped.set(
       caller,
       addBig(this.swapped.get(caller) ?? "0", amount_in, 128n),
@@ -155,6 +175,8 @@ export class Contract {
     const best_quote = max(results, NUMERIC_U128);
     const quotes = results.length;
     if (best_pool === FAILED || best_quote === FAILED) {
+      this.best_swap_pending.remove(caller);
+
       this.swapped.set(
         caller,
         subBig(this.swapped.get(caller) ?? "0", amount_in, 128n),
@@ -202,6 +224,8 @@ export class Contract {
       ["caller", "deposit", "amount_in", "best_pool"],
       [decodeAccountId, decodeU128, decodeU128, decodeAccountId],
     ) as [AccountId, string, string, AccountId];
+    this.best_swap_pending.remove(caller);
+
     const result = outcome(0, decodeU128);
     if (result === FAILED) {
       near.log("pool.swap failed");

@@ -87,6 +87,11 @@ impl Contract {
         who.as_str().ends_with(".near")
     }
 
+    /// How many of `pools` are on `.near`: a list of accounts, as a run-time fan-out takes.
+    pub fn count_near(&self, pools: Vec<AccountId>) -> u32 {
+        pools.iter().filter(|pool| pool.as_str().ends_with(".near")).count() as u32
+    }
+
     pub fn bytes(&self) -> Vec<u8> {
         vec![self.last]
     }
