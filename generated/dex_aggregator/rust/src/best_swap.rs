@@ -51,7 +51,6 @@ impl Contract {
             "best_swap is already pending for this caller; call it again once it has finished"
         );
         self.best_swap_pending.insert(caller.clone());
-
         self.swapped.entry(caller.clone()).or_insert(U128(0)).0 += amount_in.0;
 
         pools
@@ -114,7 +113,6 @@ impl Contract {
             results.iter().map(|value| value.0).max().map(U128),
         ) else {
             self.best_swap_pending.remove(&caller);
-
             self.swapped.entry(caller.clone()).or_insert(U128(0)).0 -= amount_in.0;
             if self.swapped.get(&caller) == Some(&U128(0)) {
                 self.swapped.remove(&caller);
@@ -163,7 +161,6 @@ impl Contract {
         best_pool: AccountId,
     ) -> U128 {
         self.best_swap_pending.remove(&caller);
-
         let Some(result) = outcome::<U128>(0).or_log("pool.swap") else {
             self.swapped.entry(caller.clone()).or_insert(U128(0)).0 -= amount_in.0;
             if self.swapped.get(&caller) == Some(&U128(0)) {

@@ -122,7 +122,6 @@ export class Contract {
       );
     }
     this.best_swap_pending.set(caller);
-
     this.swapped.set(
       caller,
       addBig(this.swapped.get(caller) ?? "0", amount_in, 128n),
@@ -176,7 +175,6 @@ export class Contract {
     const quotes = results.length;
     if (best_pool === FAILED || best_quote === FAILED) {
       this.best_swap_pending.remove(caller);
-
       this.swapped.set(
         caller,
         subBig(this.swapped.get(caller) ?? "0", amount_in, 128n),
@@ -225,7 +223,6 @@ export class Contract {
       [decodeAccountId, decodeU128, decodeU128, decodeAccountId],
     ) as [AccountId, string, string, AccountId];
     this.best_swap_pending.remove(caller);
-
     const result = outcome(0, decodeU128);
     if (result === FAILED) {
       near.log("pool.swap failed");

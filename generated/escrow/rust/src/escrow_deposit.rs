@@ -23,7 +23,6 @@ impl Contract {
             "escrow_deposit is already pending; call it again once it has finished"
         );
         self.escrow_deposit_pending = true;
-
         log!("Escrowing {} yoctoNEAR for {}", deposit.0, caller);
         self.total_escrowed = U128(self.total_escrowed.0 + deposit.0);
         let previous_last_depositor = self.last_depositor.replace(caller.clone());
@@ -55,7 +54,6 @@ impl Contract {
         previous_last_depositor: Option<AccountId>,
     ) -> U128 {
         self.escrow_deposit_pending = false;
-
         let Some(result) = outcome::<U128>(0).or_log("vault.deposit_for") else {
             self.total_escrowed = U128(self.total_escrowed.0 - deposit.0);
             self.last_depositor = previous_last_depositor;

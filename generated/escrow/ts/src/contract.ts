@@ -121,7 +121,6 @@ export class Contract {
       );
     }
     this.escrow_deposit_pending = true;
-
     near.log("Escrowing " + deposit + " yoctoNEAR for " + caller);
     this.total_escrowed = addBig(this.total_escrowed, deposit, 128n);
     const previous_last_depositor = this.last_depositor;
@@ -150,7 +149,6 @@ export class Contract {
       [decodeAccountId, decodeU128, decodeOption(decodeAccountId)],
     ) as [AccountId, string, AccountId | null];
     this.escrow_deposit_pending = false;
-
     const result = outcome(0, decodeU128);
     if (result === FAILED) {
       near.log("vault.deposit_for failed");

@@ -30,7 +30,6 @@ impl Contract {
             "leveraged_trade is already pending; call it again once it has finished"
         );
         self.leveraged_trade_pending = true;
-
         log!("Starting a leveraged trade of {} for {}", pair, caller);
         self.trades_started += 1;
         let get_price_args =
@@ -66,7 +65,6 @@ impl Contract {
         let ratio = outcome::<u32>(1).or_log("lending.get_collateral_ratio");
         let (Some(price), Some(ratio)) = (price, ratio) else {
             self.leveraged_trade_pending = false;
-
             self.trades_started -= 1;
             if deposit.0 > 0 {
                 log!("Refunding {} yoctoNEAR to {}", deposit.0, caller);
@@ -114,7 +112,6 @@ impl Contract {
         price: U128,
     ) -> TradeReceipt {
         self.leveraged_trade_pending = false;
-
         let Some(result) = outcome::<TradeReceipt>(0).or_log("dex.execute_trade") else {
             self.trades_started -= 1;
             if deposit.0 > 0 {

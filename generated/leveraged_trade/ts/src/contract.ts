@@ -117,7 +117,6 @@ export class Contract {
       );
     }
     this.leveraged_trade_pending = true;
-
     near.log("Starting a leveraged trade of " + pair + " for " + caller);
     this.trades_started = addBigInt(this.trades_started, 1n, 0n, 2n ** 64n);
     return NearPromise.new(this.dex_account)
@@ -167,7 +166,6 @@ export class Contract {
     }
     if (!isValue(price) || !isValue(ratio)) {
       this.leveraged_trade_pending = false;
-
       this.trades_started = subBigInt(this.trades_started, 1n, 0n, 2n ** 64n);
       if (BigInt(deposit) > 0n) {
         near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
@@ -200,7 +198,6 @@ export class Contract {
       [decodeAccountId, decodeU128, decodeString, decodeU128],
     ) as [AccountId, string, string, string];
     this.leveraged_trade_pending = false;
-
     const result = outcome(0, decodeTradeReceipt);
     if (result === FAILED) {
       near.log("dex.execute_trade failed");

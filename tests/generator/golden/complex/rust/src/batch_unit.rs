@@ -28,7 +28,6 @@ impl Contract {
             "batch_unit is already pending; call it again once it has finished"
         );
         self.batch_unit_pending = true;
-
         let args = serde_json::to_vec(&FtTransferArgs {
             receiver_id: "alice.near",
             amount: U128(1),
@@ -49,7 +48,6 @@ impl Contract {
     #[private]
     pub fn batch_unit_callback(&mut self, caller: AccountId, deposit: U128) {
         self.batch_unit_pending = false;
-
         let result = succeeded(0);
         if !result {
             log!("token.ping failed");

@@ -24,7 +24,6 @@ impl Contract {
             "buy is already pending; call it again once it has finished"
         );
         self.buy_pending = true;
-
         log!(
             "Buying {} for {} by {} with {} attached; note {}",
             amount.0,
@@ -68,7 +67,6 @@ impl Contract {
         previous_last_note: Option<String>,
     ) -> String {
         self.buy_pending = false;
-
         log!("callback for {}", receiver);
         let result = succeeded(0);
         if !result {

@@ -19,7 +19,6 @@ impl Contract {
             "prices is already pending; call it again once it has finished"
         );
         self.prices_pending = true;
-
         self.orders -= 1;
         ["near", "eth"]
             .map(|asset| {
@@ -50,7 +49,6 @@ impl Contract {
     #[private]
     pub fn prices_callback(&mut self) -> Vec<Vec<U64>> {
         self.prices_pending = false;
-
         let mut results = Vec::new();
         let mut all_succeeded = true;
         for index in 0..2 {

@@ -193,7 +193,6 @@ export class Contract {
       panicStr("buy is already pending; call it again once it has finished");
     }
     this.buy_pending = true;
-
     near.log(
       "Buying " +
         amount +
@@ -241,7 +240,6 @@ export class Contract {
       ],
     ) as [AccountId, string, string, AccountId, string | null];
     this.buy_pending = false;
-
     near.log("callback for " + receiver);
     const result = outcome(0);
     if (result === FAILED) {
@@ -442,7 +440,6 @@ export class Contract {
       panicStr("prices is already pending; call it again once it has finished");
     }
     this.prices_pending = true;
-
     this.orders = subInt(this.orders, 1, 0, 2 ** 32);
     return ["near", "eth"]
       .map((asset) =>
@@ -461,7 +458,6 @@ export class Contract {
   @call({ privateFunction: true })
   prices_callback(): string[][] {
     this.prices_pending = false;
-
     const results: string[][] = [];
     let allSucceeded = true;
     for (let index = 0; index < 2; index++) {
@@ -501,7 +497,6 @@ export class Contract {
       );
     }
     this.batch_unit_pending = true;
-
     return NearPromise.new(this.token_account)
       .functionCall(
         "ft_transfer",
@@ -527,7 +522,6 @@ export class Contract {
       [decodeAccountId, decodeU128],
     ) as [AccountId, string];
     this.batch_unit_pending = false;
-
     const result = outcome(0);
     if (result === FAILED) {
       near.log("token.ping failed");
