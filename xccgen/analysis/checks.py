@@ -190,10 +190,10 @@ def _refs_of_callback(callback: ir.Callback) -> list[ir.Ref]:
     exprs = [callback.log, callback.success.log, callback.success.value]
     exprs += [callback.failure.log, callback.failure.value]
     refs = [r for e in exprs for r in ir.refs_in(e)]
+    refs += [r for reduction in callback.reductions for r in reduction.sources]
     nxt = callback.success.next
     if nxt is not None:
-        refs += [r for c in nxt.calls for _, e in c.args for r in ir.refs_in(e)]
-        refs += list(nxt.callback.params)
+        refs += ir.step_refs(nxt) + list(nxt.callback.params)
     return refs
 
 

@@ -51,8 +51,11 @@ GENERATED_NAMES = {
     "outcome",
     "state",
     "item",
+    "items",  # a fan-out callback's items, beside `results`
     "index",
     "value",
+    "needed",  # the gas a run-time fan-out needs, checked when the flow starts
+    "all_succeeded",
     "ext",
     "new",
     "default",

@@ -88,9 +88,11 @@ class FlowResolver(ResolverBase):
                 raise self.abort(
                     upath, f"{fname!r} is a Map: update one entry, e.g. `{fname}[{{caller}}]`"
                 )
-            raw_key = entry.group(2).strip()
+            raw_key: str | int = entry.group(2).strip()
             if len(raw_key) >= 2 and raw_key[0] == raw_key[-1] and raw_key[0] in "\"'":
                 raw_key = raw_key[1:-1]
+            elif field_.type.key.is_int and re.fullmatch(r"-?[0-9]+", raw_key):
+                raw_key = int(raw_key)  # `hits[5]`: a number key written as a number
             key = self.value(upath, raw_key, field_.type.key, scope)
         elif entry is not None:
             raise self.abort(upath, f"{fname!r} is not a Map; update it as `{fname}`")
@@ -107,6 +109,14 @@ class FlowResolver(ResolverBase):
                 f'`default:` (e.g. default: "0")',
             )
         value = self.value(upath + (op,), getattr(update, op), value_type, scope)
+        key_type = field_.type.key if field_.is_map else None
+        for expr, target, where in ((value, value_type, upath + (op,)), (key, key_type, upath)):
+            if isinstance(expr, ir.Ref) and expr.type == ir.STRING and target == ir.ACCOUNT_ID:
+                raise self.abort(
+                    where,
+                    f"{{{expr.name}}} is text, which nothing checks is an account id; "
+                    "declare it AccountId",
+                )
         return ir.Update(field_, op, value, key)
 
     def resolve_step(self, path, step: m.Step, scope, context, index: int) -> ir.Step:

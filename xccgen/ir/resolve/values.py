@@ -53,6 +53,8 @@ class ValueResolver(ResolverBase):
                     raise self.abort(
                         path, f"{{{ref.name}}} is {ref.type.spec}, expected {type_.spec}"
                     )
+                if type_ == ir.STRING and ref.type == ir.ACCOUNT_ID:
+                    return ir.Interp((ref,))  # the account id as text
                 return ref
             if not type_.is_stringy:
                 raise self.abort(path, f"text with placeholders is a string, expected {type_.spec}")
