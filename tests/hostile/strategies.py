@@ -25,6 +25,10 @@ BOUNDARY_INTS = [0, 1, -1, 127, 128, -128, -129, 255, 256, 2**15, 2**31 - 1, 2**
 BOUNDARY_INTS += [2**53, 2**53 + 1, 2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 2**64 - 1, 2**64]
 BOUNDARY_INTS += [2**128 - 1, 2**128, 10**40]
 AMOUNT_UNITS = ["NEAR", "yoctoNEAR", "Tgas", "gas", "Ggas", "near", "TGAS", ""]
+MAP_KEYS = ["AccountId", "string", "u32", "i64", "U128"]
+REDUCERS = ["sum", "count", "min", "max", "argmin", "argmax", "all", "any"]
+# Call targets that are not an AccountId value in scope.
+TARGETS = ["{deposit}", "{nope}", "alice.near", "{caller", "{results}", "state.x"]
 
 
 def _no_braces(text: str) -> bool:
@@ -160,6 +164,22 @@ def specs(draw) -> dict:
         if draw(st.booleans()):
             field["description"] = draw(hostile_text)
         state[name] = field
+    # State collections: a map per account (or per number, per amount), sometimes iterable.
+    maps: dict[str, tuple[str, str]] = {}
+    for name in draw(st.lists(names, max_size=2, unique=True)):
+        if name in state:
+            continue
+        kind = draw(st.sampled_from(["Map", "IterableMap", "List"]))
+        value = draw(types(struct_names))
+        if kind == "List":
+            state[name] = {"type": f"List<{value}>"}
+            continue
+        key = draw(rarely(st.sampled_from(MAP_KEYS), types(struct_names)))
+        field = {"type": draw(rarely(st.just(f"{kind}<{key}, {value}>"), hostile_text))}
+        if draw(st.integers(0, 2)) > 0:
+            field["default"] = draw(rarely(value_of(value, structs), literals))
+        state[name] = field
+        maps[name] = (key, value)
     methods: dict[str, dict] = {}
     for name in draw(st.lists(names, min_size=1, max_size=3, unique=True)):
         method: dict = {}
@@ -172,11 +192,17 @@ def specs(draw) -> dict:
             method["kind"] = "call"
         methods[name] = method
     external = draw(names)
+    # An interface (no fixed account): each call names its target.
+    interface = draw(st.integers(0, 3)) == 0
 
-    def call() -> tuple[dict, str | None]:
+    def call(target: str | None = None) -> tuple[dict, str | None]:
         method_name = draw(st.sampled_from(sorted(methods)))
         method = methods[method_name]
         entry: dict = {"call": draw(rarely(st.just(f"{external}.{method_name}"), hostile_text))}
+        if target is not None or interface:
+            entry["account"] = draw(
+                rarely(st.just(target or "{caller}"), st.sampled_from(TARGETS) | hostile_text)
+            )
         args = {
             k: draw(rarely(value_of(t, structs), literals))
             for k, t in method.get("args", {}).items()
@@ -201,8 +227,40 @@ def specs(draw) -> dict:
             flow["log"] = draw(hostile_text)
         if draw(st.integers(0, 3)) == 0:
             flow["payable"] = True
-        shape = draw(st.sampled_from(["call", "call", "batch", "parallel"]))
-        if shape == "parallel":
+        shape = draw(st.sampled_from(["call", "call", "batch", "parallel", "fan_out"]))
+        if maps and draw(st.booleans()):
+            field_name = draw(st.sampled_from(sorted(maps)))
+            key, value = maps[field_name]
+            op = draw(st.sampled_from(["set", "add", "sub"]))
+            written = draw(rarely(st.sampled_from(["{caller}", "7", '"a]b"']), hostile_text))
+            flow["update"] = {
+                f"{field_name}[{written}]": {op: draw(rarely(value_of(value, structs), literals))}
+            }
+        if draw(st.integers(0, 5)) == 0:
+            flow["lock"] = draw(rarely(st.sampled_from([True, "caller"]), literals))
+        if shape == "fan_out":
+            item_type = draw(rarely(st.just("AccountId"), types(struct_names)))
+            flow["params"] = {"items": f"Vec<{item_type}>"}
+            entry, returns = call("{item}")
+            flow["fan_out"] = {
+                "over": draw(rarely(st.just("{items}"), st.sampled_from(["{nope}", "items", ""]))),
+                "max": draw(rarely(st.integers(1, 8), st.sampled_from([0, -1, 17, 2**70]))),
+                "as": "item",
+                "call": entry,
+            }
+            then: dict = {
+                "collect": draw(rarely(st.just(returns or "string"), types(struct_names)))
+            }
+            if draw(st.booleans()):
+                policy = rarely(st.sampled_from(["skip", "fail"]), st.just({"default": 0}))
+                then["on_item_failure"] = draw(policy)
+            if returns and draw(st.booleans()):
+                op = draw(st.sampled_from(REDUCERS))
+                source = draw(rarely(st.just("results"), st.sampled_from(["results.x", "nope"])))
+                then["reduce"] = {"picked": {op: source}}
+                then["on_success"] = {"log": "{picked}"}
+            flow["then"] = then
+        elif shape == "parallel":
             calls = []
             for index in range(draw(st.integers(2, 3))):
                 entry, returns = call()
@@ -239,11 +297,10 @@ def specs(draw) -> dict:
     if state:
         contract["state"] = state
     account = draw(rarely(st.just("other.near"), st.sampled_from(["Bad..id", "state.nope", ""])))
-    document = {
-        "contract": contract,
-        "externals": {external: {"account": account, "methods": methods}},
-        "flows": flows,
-    }
+    definition: dict = (
+        {"methods": methods} if interface else {"account": account, "methods": methods}
+    )
+    document = {"contract": contract, "externals": {external: definition}, "flows": flows}
     if structs:
         document["types"] = structs
     return document

@@ -20,10 +20,12 @@ from xccgen.ir.nodes import (
     External,
     Fallback,
     FanOut,
+    FieldOf,
     Flow,
     Init,
     Interp,
     Lit,
+    MapEntry,
     Method,
     Reduction,
     Ref,
@@ -40,6 +42,7 @@ from xccgen.ir.nodes import (
     refs_in,
     step_refs,
     success_reads,
+    target_refs,
 )
 
 __all__ = [
@@ -62,6 +65,9 @@ __all__ = [
     "Expr",
     "refs_in",
     "step_refs",
+    "target_refs",
+    "FieldOf",
+    "MapEntry",
     "flow_uses_caller",
     "success_reads",
     "StateField",

@@ -7,6 +7,7 @@ to check anything, only to render.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -175,6 +176,32 @@ class Some:
 Expr = Lit | Ref | Interp | Tuple | Some
 
 
+@dataclass(frozen=True)
+class FieldOf:
+    """A field of a struct value in scope: `{pool.account}` (a call's target)."""
+
+    kind: ClassVar[str] = "field_of"
+
+    base: Ref
+    field: str
+    type: Type
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    """The entry of a key in a Map field: `{routes[token]}` (a call's target, read when the flow
+    starts; a missing entry rejects the call)."""
+
+    kind: ClassVar[str] = "map_entry"
+
+    map: StateField
+    key: Expr
+    type: Type
+
+
+Target = Ref | FieldOf | MapEntry  # what a call's `account:` may name
+
+
 def refs_in(expr: Expr | None) -> list[Ref]:
     if expr is None or isinstance(expr, Lit):
         return []
@@ -199,10 +226,20 @@ def success_reads(callback: Callback, name: str) -> bool:
     return any(r.name == name for r in refs)
 
 
+def target_refs(call: Call) -> list[Ref]:
+    """The values a call's own target is made of: the value itself, a struct's, a map key's."""
+    target = call.account
+    if isinstance(target, FieldOf):
+        return [target.base]
+    if isinstance(target, MapEntry):
+        return refs_in(target.key)
+    return [target] if target is not None else []
+
+
 def step_refs(step: Step) -> list[Ref]:
     """The values a step's calls use: their arguments, their targets, the fan-out's list."""
     refs = [r for call in step.calls for _, e in call.args for r in refs_in(e)]
-    refs += [call.account for call in step.calls if call.account is not None]
+    refs += [r for call in step.calls if call.account is not None for r in target_refs(call)]
     if step.fan_out is not None and step.fan_out.runtime:
         refs.append(step.fan_out.over)
     return refs
@@ -296,13 +333,21 @@ class Call:
     critical: bool
     fallback: Fallback | None
     path: tuple = ()  # where the call is written in the spec, for findings
-    account: Ref | None = None  # the call's own target (an AccountId value); None: the external's
+    account: Target | None = None  # the call's own target (an AccountId); None: the external's
 
     @property
     def target_label(self) -> str:
-        """Where the call goes, for diagrams and tables: `{pool}`, or the external's account."""
-        if self.account is not None:
-            return "{" + self.account.name + "}"
+        """Where the call goes, for diagrams and tables: `{pool}`, `{pool.account}`,
+        `{routes[token]}`, or the external's account."""
+        target = self.account
+        if isinstance(target, FieldOf):
+            return "{" + f"{target.base.name}.{target.field}" + "}"
+        if isinstance(target, MapEntry):
+            key = target.key
+            written = key.name if isinstance(key, Ref) else json.dumps(key.value)
+            return "{" + f"{target.map.name}[{written}]" + "}"
+        if target is not None:
+            return "{" + target.name + "}"
         account = self.external.account
         return account if isinstance(account, str) else f"state.{account.name}"
 

@@ -473,8 +473,17 @@ class RustApi:
 
     def call_account(self, call: ir.Call) -> str:
         """Where a call goes: its own target (`pool.clone()`), or its external's account."""
-        if call.account is not None:
-            return f"{self._ref(call.account)}.clone()"
+        target = call.account
+        if isinstance(target, ir.FieldOf):
+            return f"{self._ref(target.base)}.{rust_field_name(target.field)}.clone()"
+        if isinstance(target, ir.MapEntry):
+            missing = rust_str(f"`{target.map.name}` has no entry for this key")
+            return (
+                f"self.{target.map.name}.get({self.borrowed(target.key)}).cloned()"
+                f".unwrap_or_else(|| {self.sdk('env')}::panic_str({missing}))"
+            )
+        if target is not None:
+            return f"{self._ref(target)}.clone()"
         return self.account(call.external)
 
     def fan_out_items(self, fan_out: ir.FanOut) -> str:
@@ -685,25 +694,38 @@ class RustApi:
         the map entry the flow updated (`contract.balances.get(&key).copied()`)."""
         if update.key is None:
             return f"&contract.{update.field.name}"
-        env = {"caller": samples.CALLER, "deposit": samples.DEPOSIT}
-        env |= {r.name: samples.sample(r.type, self.structs) for r in ir.refs_in(update.key)}
-        key_type = update.field.type.key
-        value = samples.evaluate(update.key, env, self.structs)
-        if key_type == ir.ACCOUNT_ID:
-            key = f"{rust_str(value)}.parse::<{self.sdk('AccountId')}>().unwrap()"
-        else:
-            key = self._value(value, key_type) + (f"_{key_type.name}" if key_type.is_int else "")
+        key = self._test_key(update.key, update.field.type.key)
         copied = "copied" if _is_copy(update.type) else "cloned"
         return f"contract.{update.field.name}.get(&{key}).{copied}()"
 
-    def starts_empty(self, flow: ir.Flow) -> str | None:
-        """The List a flow fans out over that a unit test's fresh contract leaves empty (the
-        flow then rejects the call), or None."""
-        state = samples.initial_state(self.contract, self.structs)
-        for fan_out in flow.runtime_fan_outs():
-            if fan_out.from_state is not None and not state.get(fan_out.from_state.name):
-                return fan_out.over.name
-        return None
+    def _test_key(self, expr: ir.Expr, key_type: ir.Type) -> str:
+        """A map key as a unit test's flow computes it, from the sample caller and values."""
+        env = {"caller": samples.CALLER, "deposit": samples.DEPOSIT}
+        env |= {r.name: samples.sample(r.type, self.structs) for r in ir.refs_in(expr)}
+        value = samples.evaluate(expr, env, self.structs)
+        if key_type == ir.ACCOUNT_ID:
+            return f"{rust_str(value)}.parse::<{self.sdk('AccountId')}>().unwrap()"
+        return self._value(value, key_type) + (f"_{key_type.name}" if key_type.is_int else "")
+
+    def test_seeds(self) -> list[str]:
+        """Statements that give a unit test's fresh contract what its flows read from state: an
+        item in each List a flow fans out over (unless init fills it), an entry for each map
+        entry a call targets."""
+        seeds: list[str] = []
+        init = {p.name for p in self.contract.init.params} if self.contract.init else set()
+        for flow in self.contract.flows:
+            for fan_out in flow.runtime_fan_outs():
+                field = fan_out.from_state
+                if field is not None and field.name not in init:
+                    sample = self.sample_lit(field.type.item)
+                    seeds.append(f"contract.{field.name}.push({sample});")
+            for call in flow.step.calls:
+                if isinstance(call.account, ir.MapEntry):
+                    entry = call.account
+                    key = self._test_key(entry.key, entry.map.type.key)
+                    sample = self.sample_lit(ir.ACCOUNT_ID)
+                    seeds.append(f"contract.{entry.map.name}.insert({key}, {sample});")
+        return list(dict.fromkeys(seeds))
 
     def expected_receipts(self, flow: ir.Flow) -> list[tuple[str, list[str]]]:
         """(receiver expression, method names) of every receipt the flow's method creates."""

@@ -109,8 +109,13 @@ def initial_state(contract: ir.Contract, structs: dict[str, ir.Struct]) -> dict[
             state[field.name] = (
                 f"account{index}.near" if is_account else sample(field.type, structs)
             )
-        elif field.default is not None:
+        elif field.default is not None and not field.is_collection:
             state[field.name] = normalize(field.default.value, field.type, structs)
+    # A List a flow fans out over gets one sample item in the unit tests (RustApi.test_seeds).
+    for flow in contract.flows:
+        for fan_out in flow.runtime_fan_outs():
+            if fan_out.from_state is not None and fan_out.from_state.name not in params:
+                state[fan_out.from_state.name] = [sample(fan_out.type, structs)]
     return state
 
 

@@ -354,8 +354,16 @@ class TsApi:
 
     def call_account(self, call: ir.Call) -> str:
         """Where a call goes: its own target (`pool`), or its external's account."""
-        if call.account is not None:
-            return self._ref(call.account)
+        target = call.account
+        if isinstance(target, ir.FieldOf):
+            key = ts_key(target.field)
+            return f"{self._ref(target.base)}" + (f".{key}" if IDENT.fullmatch(key) else f"[{key}]")
+        if isinstance(target, ir.MapEntry):
+            key = self.map_key(self.expr(target.key), target.map.type.key)
+            missing = ts_str(f"`{target.map.name}` has no entry for this key")
+            return f"(this.{target.map.name}.get({key}) ?? panicStr({missing}))"
+        if target is not None:
+            return self._ref(target)
         return self.account(call.external)
 
     def fan_out_items(self, fan_out: ir.FanOut) -> str:
@@ -447,7 +455,13 @@ class TsApi:
     def aborts(self) -> bool:
         """Whether a flow rejects a call itself (a held lock, a run-time list it cannot take):
         contract.ts then defines `panicStr`."""
-        return bool(self.contract.locks) or any(f.runtime_fan_outs() for f in self.contract.flows)
+        if self.contract.locks:
+            return True
+        for flow in self.contract.flows:
+            calls = [c for step in flow.steps() for c in step.calls]
+            if flow.runtime_fan_outs() or any(isinstance(c.account, ir.MapEntry) for c in calls):
+                return True
+        return False
 
     def schema_fields(self) -> list[ir.StateField]:
         """State fields near-sdk-js cannot restore by itself: it reads `.constructor` of each,

@@ -56,6 +56,7 @@ class FlowResolver(ResolverBase):
             name, flow.payable, tuple(updates), flow.rollback == "auto", flow.lock == "caller"
         )
         step = self.resolve_step(path, flow, scope, context, index=1)
+        self.check_later_targets(step)
         step = self.carry_context(step, context)
         resolved = ir.Flow(
             name=name,
@@ -71,6 +72,20 @@ class FlowResolver(ResolverBase):
             lock_per_caller=flow.lock == "caller",
         )
         return resolved
+
+    def check_later_targets(self, first: ir.Step) -> None:
+        """A map entry as a target is read when the flow starts; a callback must not fail on a
+        missing one (its state changes and the deposit would be lost)."""
+        step = first.callback.success.next
+        while step is not None:
+            for call in step.calls:
+                if isinstance(call.account, ir.MapEntry):
+                    self.fail(
+                        call.path + ("account",),
+                        "a map entry names a target only in the flow's first step, where a "
+                        "missing entry rejects the call; pass it on as a value instead",
+                    )
+            step = step.callback.success.next
 
     def resolve_update(self, path: PathKey, target: str, update: m.Update, scope: Scope):
         """`count: {add: 1}`, or of one entry of a Map field: `balances[{caller}]: {add: ...}`."""
@@ -371,7 +386,8 @@ class FlowResolver(ResolverBase):
 
     def call_account(self, path, external: ir.External, raw: str | None, scope: Scope):
         """A call's own target, `account: "{pool}"`: an AccountId value in scope (a parameter,
-        the fan-out item, a reduced result), or None to use the external's account."""
+        the fan-out item, a reduced result, a state field), an AccountId field of one
+        (`{pool.account}`), or a Map field's entry (`{routes[token]}`); None: the external's."""
         if raw is None:
             if external.account is None:
                 raise self.abort(
@@ -381,20 +397,53 @@ class FlowResolver(ResolverBase):
                     "item, a reduced result)",
                 )
             return None
-        whole = re.fullmatch(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", raw)
-        if whole is None:
+        apath = path + ("account",)
+        form = re.fullmatch(
+            r"\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+            r"(?:\.(?P<field>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<key>[^\[\]]+)\])?\}",
+            raw,
+        )
+        if form is None:
             raise self.abort(
-                path + ("account",),
-                f'`account:` names the value that holds the target, e.g. "{{pool}}"; got {raw!r} '
-                "(a fixed account goes on the external)",
+                apath,
+                f'`account:` names the value that holds the target, e.g. "{{pool}}", '
+                f'"{{pool.account}}" or "{{routes[token]}}"; got {raw!r} (a fixed account goes '
+                "on the external)",
             )
-        ref = self.lookup(path + ("account",), whole.group(1), scope)
-        if ref.type != ir.ACCOUNT_ID:
+        name = form["name"]
+        if form["key"] is not None:
+            target = self.map_entry_target(apath, name, form["key"].strip(), scope)
+        else:
+            base = self.lookup(apath, name, scope)
+            target = base
+            if form["field"] is not None:
+                struct = self.structs.get(base.type.name)
+                fields = dict(struct.fields) if struct else {}
+                if form["field"] not in fields:
+                    raise self.abort(
+                        apath,
+                        f"{{{name}}} is {base.type.spec}, which has no field {form['field']!r}"
+                        + did_you_mean(form["field"], fields),
+                    )
+                target = ir.FieldOf(base, form["field"], fields[form["field"]])
+        if target.type != ir.ACCOUNT_ID:
             raise self.abort(
-                path + ("account",),
-                f"{{{ref.name}}} is {ref.type.spec}; a call's target must be an AccountId",
+                apath,
+                f"{raw[1:-1]} is {target.type.spec}; a call's target must be an AccountId",
             )
-        return ref
+        return target
+
+    def map_entry_target(self, path, name: str, raw_key: str, scope: Scope) -> ir.MapEntry:
+        """`{routes[token]}`: the entry of a key (a value in scope, or a literal) in a Map."""
+        field_ = self.state.get(name)
+        if field_ is None or not field_.is_map:
+            raise self.abort(path, f"{name!r} is not a Map field, so it has no entries to read")
+        if len(raw_key) >= 2 and raw_key[0] == raw_key[-1] and raw_key[0] in "\"'":
+            raw_key = raw_key[1:-1]
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", raw_key):
+            raw_key = "{" + raw_key + "}"
+        key = self.value(path, raw_key, field_.type.key, scope)
+        return ir.MapEntry(field_, key, field_.type.value)
 
     def method(self, path, external: ir.External, name: str) -> ir.Method:
         method = external.methods.get(name)

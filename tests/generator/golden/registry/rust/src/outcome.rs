@@ -2,7 +2,7 @@
 //! Reading promise results: a call succeeded with a value, failed, or answered with JSON that
 //! does not match the declared return type. Callbacks handle all three; none of them panics.
 
-use near_sdk::{env, serde::de::DeserializeOwned, serde_json};
+use near_sdk::{env, log, serde::de::DeserializeOwned, serde_json};
 
 /// Results longer than this count as failed calls: they are never read into memory.
 const MAX_RESULT_LEN: usize = 64 * 1024;
@@ -11,6 +11,24 @@ pub enum Outcome<T> {
     Ok(T),
     Failed,
     Invalid,
+}
+
+impl<T> Outcome<T> {
+    /// The value, or `None` after logging why there is none: `<call> failed`, or `<call>
+    /// returned an invalid response format`.
+    pub fn or_log(self, call: &str) -> Option<T> {
+        match self {
+            Outcome::Ok(value) => Some(value),
+            Outcome::Failed => {
+                log!("{} failed", call);
+                None
+            }
+            Outcome::Invalid => {
+                log!("{} returned an invalid response format", call);
+                None
+            }
+        }
+    }
 }
 
 /// The result of the promise at `index` in the callback's join, parsed as JSON.

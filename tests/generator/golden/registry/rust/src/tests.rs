@@ -2,7 +2,7 @@
 //! Unit tests on near-sdk's mocked blockchain: the receipts each flow schedules, and every
 //! branch of every callback (all results arrive, every call fails, every answer is not JSON).
 
-use crate::Contract;
+use crate::{Contract, Venue};
 use near_sdk::mock::MockAction;
 use near_sdk::test_utils::{get_created_receipts, get_logs, VMContextBuilder};
 use near_sdk::{
@@ -55,7 +55,224 @@ fn scheduled() -> Vec<(String, Vec<String>)> {
 
 fn setup() -> Contract {
     set_context(contract_account().as_str(), 0, vec![]);
-    Contract::init(vec!["sample.near".parse().unwrap()])
+    let mut contract = Contract::init(vec!["sample.near".parse().unwrap()]);
+    // What the flows read from state: a List to fan out over, a map entry naming a target.
+    contract
+        .routes
+        .insert("sample text".to_string(), "sample.near".parse().unwrap());
+    contract
+}
+
+#[test]
+fn register_route_schedules_its_calls() {
+    let mut contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.register_route("sample text".to_string(), "sample.near".parse().unwrap());
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "sample.near");
+    assert_eq!(receipts[0].1, ["get_quote"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["register_route_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+fn register_route_callback_success() {
+    let mut contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
+    );
+    let value = contract.register_route_callback(
+        "sample text".to_string(),
+        "sample.near".parse().unwrap(),
+        Some("sample.near".parse().unwrap()),
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+}
+
+#[test]
+fn register_route_callback_failure() {
+    let mut contract = setup();
+    let before =
+        serde_json::to_value((contract.routes.get(&"sample text".to_string()).cloned(),)).unwrap();
+    let previous_routes = contract.routes.get(&"sample text".to_string()).cloned();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.register_route("sample text".to_string(), "sample.near".parse().unwrap());
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.register_route_callback(
+        "sample text".to_string(),
+        "sample.near".parse().unwrap(),
+        previous_routes,
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    let after =
+        serde_json::to_value((contract.routes.get(&"sample text".to_string()).cloned(),)).unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}
+
+#[test]
+fn register_route_callback_invalid() {
+    let mut contract = setup();
+    let before =
+        serde_json::to_value((contract.routes.get(&"sample text".to_string()).cloned(),)).unwrap();
+    let previous_routes = contract.routes.get(&"sample text".to_string()).cloned();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.register_route("sample text".to_string(), "sample.near".parse().unwrap());
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.register_route_callback(
+        "sample text".to_string(),
+        "sample.near".parse().unwrap(),
+        previous_routes,
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    let after =
+        serde_json::to_value((contract.routes.get(&"sample text".to_string()).cloned(),)).unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}
+
+#[test]
+fn quote_route_schedules_its_calls() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.quote_route("sample text".to_string(), U128(7));
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "sample.near");
+    assert_eq!(receipts[0].1, ["get_quote"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["quote_route_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+fn quote_route_callback_success() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
+    );
+    let value = contract.quote_route_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+}
+
+#[test]
+fn quote_route_callback_failure() {
+    let contract = setup();
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.quote_route_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn quote_route_callback_invalid() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.quote_route_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn best_venue_schedules_its_calls() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.best_venue(vec![Venue {
+        account: "sample.near".parse().unwrap(),
+        weight: 7,
+    }]);
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "sample.near");
+    assert_eq!(receipts[0].1, ["get_quote"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["best_venue_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+#[should_panic(expected = "best_venue: `venues` is empty")]
+fn best_venue_rejects_an_empty_venues() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.best_venue(Vec::new());
+}
+
+#[test]
+#[should_panic(expected = "more than the 4 it allows")]
+fn best_venue_rejects_more_than_4_venues() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.best_venue(vec![
+        Venue {
+            account: "sample.near".parse().unwrap(),
+            weight: 7
+        };
+        5
+    ]);
+}
+
+#[test]
+fn best_venue_callback_success() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
+    );
+    let value = contract.best_venue_callback(vec![Venue {
+        account: "sample.near".parse().unwrap(),
+        weight: 7,
+    }]);
+    assert_eq!(
+        serde_json::to_value(value).unwrap(),
+        json!({"account": "sample.near", "weight": 7})
+    );
+}
+
+#[test]
+fn best_venue_callback_failure() {
+    let contract = setup();
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.best_venue_callback(vec![Venue {
+        account: "sample.near".parse().unwrap(),
+        weight: 7,
+    }]);
+    assert_eq!(
+        serde_json::to_value(value).unwrap(),
+        json!({"account": "none.test.near", "weight": 0})
+    );
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn best_venue_callback_invalid() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.best_venue_callback(vec![Venue {
+        account: "sample.near".parse().unwrap(),
+        weight: 7,
+    }]);
+    assert_eq!(
+        serde_json::to_value(value).unwrap(),
+        json!({"account": "none.test.near", "weight": 0})
+    );
+    assert!(!get_logs().is_empty(), "a failure is always logged");
 }
 
 #[test]

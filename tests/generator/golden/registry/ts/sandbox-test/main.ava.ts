@@ -48,6 +48,45 @@ test.afterEach.always(async (t) => {
   });
 });
 
+test("register_route", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "register_route",
+    { pair: "", pool: alice.accountId },
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});
+
+test("quote_route", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "quote_route",
+    { pair: "", amount_in: "0" },
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});
+
+test("best_venue", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "best_venue",
+    { venues: [] },
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});
+
 test("total_quote", async (t) => {
   const { contract, alice } = t.context.accounts;
   const result = await alice.callRaw(

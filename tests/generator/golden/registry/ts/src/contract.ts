@@ -3,6 +3,7 @@
 
 import {
   AccountId,
+  LookupMap,
   NearPromise,
   ONE_TERA_GAS,
   UnorderedMap,
@@ -16,14 +17,17 @@ import {
 } from "near-sdk-js";
 import { addBig, addBigInt, subBig, subBigInt } from "./checked";
 import { NearBindgen, readArgs, toJson } from "./json";
-import { FAILED, INVALID, outcome } from "./outcome";
-import { NUMERIC_U128, sum } from "./reduce";
+import { FAILED, INVALID, isValue, outcome } from "./outcome";
+import { NUMERIC_U128, argmax, sum } from "./reduce";
 import {
+  Venue,
   decodeAccountId,
   decodeOption,
+  decodeString,
   decodeU128,
   decodeUint32,
   decodeVec,
+  decodeVenue,
 } from "./types";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */
@@ -66,6 +70,8 @@ export class Contract {
   volume: UnorderedMap<string> = new UnorderedMap("volume:");
   /** Calls per slot. */
   hits: UnorderedMap<bigint> = new UnorderedMap("hits:");
+  /** The pool registered for each pair. */
+  routes: LookupMap<AccountId> = new LookupMap("routes:");
 
   // near-sdk-js restores each state field through the field's `constructor`, which a null value
   // lacks, and a map through its class; these entries say how.
@@ -73,6 +79,7 @@ export class Contract {
     pools: Vector,
     volume: UnorderedMap,
     hits: UnorderedMap,
+    routes: LookupMap,
   };
 
   /** Sets the state that has no default. */
@@ -159,6 +166,176 @@ export class Contract {
   get_hits(): bigint {
     const [key] = readArgs(["key"], [decodeUint32]) as [number];
     return this.hits.get(String(key)) ?? 0n;
+  }
+
+  /** The entry of `key` in `routes` (null if it has none). */
+  @view({})
+  get_routes(): AccountId | null {
+    const [key] = readArgs(["key"], [decodeString]) as [string];
+    return this.routes.get(key);
+  }
+
+  // ---- register_route ----
+
+  /** Registers POOL for PAIR once it has quoted; a pool that cannot quote is not kept. */
+  @call({})
+  register_route(): NearPromise {
+    const [pair, pool] = readArgs(
+      ["pair", "pool"],
+      [decodeString, decodeAccountId],
+    ) as [string, AccountId];
+    const previous_routes = this.routes.set(pair, pool);
+    return NearPromise.new(pool)
+      .functionCall(
+        "get_quote",
+        toJson({ amount_in: "1" }),
+        NO_DEPOSIT,
+        10n * ONE_TERA_GAS,
+      )
+      .then(
+        callSelf(
+          "register_route_callback",
+          toJson({ pair, pool, previous_routes }),
+          10n * ONE_TERA_GAS,
+        ),
+      );
+  }
+
+  /** Runs after the call of `register_route`, whether it succeeded or failed. */
+  @call({ privateFunction: true })
+  register_route_callback(): string {
+    const [pair, pool, previous_routes] = readArgs(
+      ["pair", "pool", "previous_routes"],
+      [decodeString, decodeAccountId, decodeOption(decodeAccountId)],
+    ) as [string, AccountId, AccountId | null];
+    const result = outcome(0, decodeU128);
+    if (result === FAILED) {
+      near.log("pool.get_quote failed");
+    } else if (result === INVALID) {
+      near.log("pool.get_quote returned an invalid response format");
+    }
+    if (!isValue(result)) {
+      if (previous_routes === null) {
+        this.routes.remove(pair);
+      } else {
+        this.routes.set(pair, previous_routes);
+      }
+      near.log(pool + " does not quote; not registered");
+      return "0";
+    }
+    return result;
+  }
+
+  // ---- quote_route ----
+
+  /** A quote from the pool registered for PAIR. */
+  @call({})
+  quote_route(): NearPromise {
+    const [pair, amount_in] = readArgs(
+      ["pair", "amount_in"],
+      [decodeString, decodeU128],
+    ) as [string, string];
+    return NearPromise.new(
+      this.routes.get(pair) ?? panicStr("`routes` has no entry for this key"),
+    )
+      .functionCall(
+        "get_quote",
+        toJson({ amount_in }),
+        NO_DEPOSIT,
+        10n * ONE_TERA_GAS,
+      )
+      .then(callSelf("quote_route_callback", NO_ARGS, 10n * ONE_TERA_GAS));
+  }
+
+  /** Runs after the call of `quote_route`, whether it succeeded or failed. */
+  @call({ privateFunction: true })
+  quote_route_callback(): string {
+    const result = outcome(0, decodeU128);
+    if (result === FAILED) {
+      near.log("pool.get_quote failed");
+    } else if (result === INVALID) {
+      near.log("pool.get_quote returned an invalid response format");
+    }
+    if (!isValue(result)) {
+      return "0";
+    }
+    return result;
+  }
+
+  // ---- best_venue ----
+
+  /** The venue whose pool quotes the most, each called at the venue's account. */
+  @call({})
+  best_venue(): NearPromise {
+    const [venues] = readArgs(["venues"], [decodeVec(decodeVenue)]) as [
+      Venue[],
+    ];
+    if (venues.length === 0) {
+      panicStr("best_venue: `venues` is empty; pass at least one item");
+    }
+    if (venues.length > 4) {
+      panicStr(
+        "best_venue: `venues` has " +
+          String(venues.length) +
+          " items, more than the 4 it allows",
+      );
+    }
+    const needed =
+      18n * ONE_TERA_GAS + 13n * ONE_TERA_GAS * BigInt(venues.length);
+    if (near.prepaidGas() < needed) {
+      panicStr(
+        "best_venue: " +
+          String(venues.length) +
+          " items in `venues` need " +
+          String(needed) +
+          " gas; attach at least that much",
+      );
+    }
+
+    return venues
+      .map((venue) =>
+        NearPromise.new(venue.account).functionCall(
+          "get_quote",
+          toJson({ amount_in: "1" }),
+          NO_DEPOSIT,
+          10n * ONE_TERA_GAS,
+        ),
+      )
+      .reduce((all, promise) => all.and(promise))
+      .then(
+        callSelf("best_venue_callback", toJson({ venues }), 10n * ONE_TERA_GAS),
+      );
+  }
+
+  /** Runs after the fan-out calls of `best_venue`, whether they succeeded or failed. */
+  @call({ privateFunction: true })
+  best_venue_callback(): Venue {
+    const [venues] = readArgs(["venues"], [decodeVec(decodeVenue)]) as [
+      Venue[],
+    ];
+    const results: string[] = [];
+    const items: Venue[] = [];
+    venues.forEach((venue, index) => {
+      const value = outcome(index, decodeU128);
+      if (value === FAILED) {
+        near.log("pool.get_quote #" + String(index) + " failed");
+      } else if (value === INVALID) {
+        near.log(
+          "pool.get_quote #" +
+            String(index) +
+            " returned an invalid response format",
+        );
+      } else {
+        results.push(value);
+        items.push(venue);
+      }
+    });
+    const best = argmax(items, results, NUMERIC_U128);
+    if (best === FAILED) {
+      return { account: "none.test.near", weight: 0 };
+    }
+
+    return best;
   }
 
   // ---- total_quote ----

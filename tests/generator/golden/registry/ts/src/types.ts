@@ -22,10 +22,16 @@ import {
   leave,
   literal,
   next,
+  readStruct,
   reject,
   space,
   string,
 } from "./json";
+
+export interface Venue {
+  account: AccountId;
+  weight: number;
+}
 
 export function decodeString(reader: JsonReader): string {
   return string(reader);
@@ -173,4 +179,13 @@ function decimal(bits: bigint): Decoder<string> {
     const value = BigInt(text.slice(start));
     return value < 2n ** bits ? value.toString() : reject();
   };
+}
+
+const keysOfVenue = ["account", "weight"];
+const decodersOfVenue: Decoder<unknown>[] = [decodeAccountId, decodeUint8];
+
+/** A `Venue` from a JSON object (unknown keys are ignored) or an array of its fields in order. */
+export function decodeVenue(reader: JsonReader): Venue {
+  const fields = readStruct(reader, keysOfVenue, decodersOfVenue);
+  return { account: fields[0], weight: fields[1] } as Venue;
 }

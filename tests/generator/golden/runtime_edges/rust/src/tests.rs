@@ -2,7 +2,7 @@
 //! Unit tests on near-sdk's mocked blockchain: the receipts each flow schedules, and every
 //! branch of every callback (all results arrive, every call fails, every answer is not JSON).
 
-use crate::{Contract, Note};
+use crate::{Contract, Note, Venue};
 use near_sdk::mock::MockAction;
 use near_sdk::test_utils::{get_created_receipts, get_logs, VMContextBuilder};
 use near_sdk::{
@@ -55,7 +55,13 @@ fn scheduled() -> Vec<(String, Vec<String>)> {
 
 fn setup() -> Contract {
     set_context(contract_account().as_str(), 0, vec![]);
-    Contract::default()
+    let mut contract = Contract::default();
+    // What the flows read from state: a List to fan out over, a map entry naming a target.
+    contract
+        .routes
+        .insert("sample text".to_string(), "sample.near".parse().unwrap());
+    contract.watch.push("sample.near".parse().unwrap());
+    contract
 }
 
 #[test]
@@ -438,6 +444,190 @@ fn words_callback_invalid() {
         vec![PromiseResult::Successful(b"not json".to_vec())],
     );
     let value = contract.words_callback(vec!["sample.near".parse().unwrap()]);
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn venues_schedules_its_calls() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.venues(vec![Venue {
+        account: "sample.near".parse().unwrap(),
+        weight: 7,
+    }]);
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "sample.near");
+    assert_eq!(receipts[0].1, ["score"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["venues_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+#[should_panic(expected = "venues: `venues` is empty")]
+fn venues_rejects_an_empty_venues() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.venues(Vec::new());
+}
+
+#[test]
+#[should_panic(expected = "more than the 3 it allows")]
+fn venues_rejects_more_than_3_venues() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.venues(vec![
+        Venue {
+            account: "sample.near".parse().unwrap(),
+            weight: 7
+        };
+        4
+    ]);
+}
+
+#[test]
+fn venues_callback_success() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("7".as_bytes().to_vec())],
+    );
+    let value = contract.venues_callback(vec![Venue {
+        account: "sample.near".parse().unwrap(),
+        weight: 7,
+    }]);
+    assert_eq!(
+        serde_json::to_value(value).unwrap(),
+        json!({"account": "sample.near", "weight": 7})
+    );
+}
+
+#[test]
+fn venues_callback_failure() {
+    let contract = setup();
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.venues_callback(vec![Venue {
+        account: "sample.near".parse().unwrap(),
+        weight: 7,
+    }]);
+    assert_eq!(
+        serde_json::to_value(value).unwrap(),
+        json!({"account": "none.near", "weight": 0})
+    );
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn venues_callback_invalid() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.venues_callback(vec![Venue {
+        account: "sample.near".parse().unwrap(),
+        weight: 7,
+    }]);
+    assert_eq!(
+        serde_json::to_value(value).unwrap(),
+        json!({"account": "none.near", "weight": 0})
+    );
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn routed_schedules_its_calls() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.routed("sample text".to_string());
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "sample.near");
+    assert_eq!(receipts[0].1, ["ft_total_supply"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["routed_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+fn routed_callback_success() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
+    );
+    let value = contract.routed_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+}
+
+#[test]
+fn routed_callback_failure() {
+    let contract = setup();
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.routed_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn routed_callback_invalid() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.routed_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn watched_schedules_its_calls() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.watched();
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "sample.near");
+    assert_eq!(receipts[0].1, ["ft_total_supply"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["watched_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+fn watched_callback_success() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
+    );
+    let value = contract.watched_callback(vec!["sample.near".parse().unwrap()]);
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+}
+
+#[test]
+fn watched_callback_failure() {
+    let contract = setup();
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.watched_callback(vec!["sample.near".parse().unwrap()]);
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn watched_callback_invalid() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.watched_callback(vec!["sample.near".parse().unwrap()]);
     assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
     assert!(!get_logs().is_empty(), "a failure is always logged");
 }

@@ -96,3 +96,37 @@ test("words", async (t) => {
   // Every outcome of the calls is handled by the callback: the flow itself never fails.
   t.true(result.succeeded, JSON.stringify(result.result.status));
 });
+
+test("venues", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "venues",
+    { venues: [] },
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});
+
+test("routed", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "routed",
+    { pair: "" },
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});
+
+test("watched", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(contract, "watched", {}, { gas: MAX_GAS });
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});

@@ -8,6 +8,7 @@ import {
   NearPromise,
   ONE_TERA_GAS,
   UnorderedMap,
+  Vector,
   call,
   encode,
   near,
@@ -21,6 +22,7 @@ import {
   NUMERIC_I32,
   NUMERIC_U128,
   NUMERIC_U16,
+  argmax,
   argmin,
   max,
   min,
@@ -29,6 +31,7 @@ import {
 import {
   Note,
   Quote,
+  Venue,
   decodeAccountId,
   decodeBool,
   decodeInt32,
@@ -41,6 +44,7 @@ import {
   decodeUint32,
   decodeUint64,
   decodeVec,
+  decodeVenue,
 } from "./types";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */
@@ -81,6 +85,8 @@ export class Contract {
   by_amount: LookupMap<string> = new LookupMap("by_amount:");
   notes: UnorderedMap<Note> = new UnorderedMap("notes:");
   seen: LookupMap<boolean> = new LookupMap("seen:");
+  routes: LookupMap<AccountId> = new LookupMap("routes:");
+  watch: Vector<AccountId> = new Vector("watch:");
   /** Set while `balance_at` waits for its calls; a second call is rejected meanwhile. */
   balance_at_pending: boolean = false;
   /** The callers whose `spread` waits for its calls; their second call is rejected meanwhile. */
@@ -93,6 +99,8 @@ export class Contract {
     by_amount: LookupMap,
     notes: UnorderedMap,
     seen: LookupMap,
+    routes: LookupMap,
+    watch: Vector,
     spread_pending: LookupSet,
   };
 
@@ -141,6 +149,29 @@ export class Contract {
   get_seen(): boolean {
     const [key] = readArgs(["key"], [decodeInt64]) as [bigint];
     return this.seen.get(String(key)) ?? false;
+  }
+
+  /** The entry of `key` in `routes` (null if it has none). */
+  @view({})
+  get_routes(): AccountId | null {
+    const [key] = readArgs(["key"], [decodeString]) as [string];
+    return this.routes.get(key);
+  }
+
+  /** Up to `limit` (default 100) items of `watch`, from `from_index` (default 0) on. */
+  @view({})
+  list_watch(): AccountId[] {
+    const [from_index, limit] = readArgs(
+      ["from_index", "limit"],
+      [decodeOption(decodeUint32), decodeOption(decodeUint32)],
+    ) as [number | null, number | null];
+    const start = from_index ?? 0;
+    const end = Math.min(this.watch.length, start + (limit ?? 100));
+    const page: AccountId[] = [];
+    for (let index = start; index < end; index++) {
+      page.push(this.watch.get(index) as AccountId);
+    }
+    return page;
   }
 
   /** Whether `balance_at` is waiting for its calls (and rejects new calls). */
@@ -509,5 +540,182 @@ export class Contract {
 
     near.log(cheapest + " " + String(fees) + " " + String(all_ok));
     return out;
+  }
+
+  // ---- venues ----
+
+  /** The venue whose score is the best, each called at its own account field. */
+  @call({})
+  venues(): NearPromise {
+    const [venues] = readArgs(["venues"], [decodeVec(decodeVenue)]) as [
+      Venue[],
+    ];
+    if (venues.length === 0) {
+      panicStr("venues: `venues` is empty; pass at least one item");
+    }
+    if (venues.length > 3) {
+      panicStr(
+        "venues: `venues` has " +
+          String(venues.length) +
+          " items, more than the 3 it allows",
+      );
+    }
+    const needed =
+      18n * ONE_TERA_GAS + 13n * ONE_TERA_GAS * BigInt(venues.length);
+    if (near.prepaidGas() < needed) {
+      panicStr(
+        "venues: " +
+          String(venues.length) +
+          " items in `venues` need " +
+          String(needed) +
+          " gas; attach at least that much",
+      );
+    }
+
+    return venues
+      .map((v) =>
+        NearPromise.new(v.account).functionCall(
+          "score",
+          toJson({ n: 1 }),
+          NO_DEPOSIT,
+          10n * ONE_TERA_GAS,
+        ),
+      )
+      .reduce((all, promise) => all.and(promise))
+      .then(
+        callSelf("venues_callback", toJson({ venues }), 10n * ONE_TERA_GAS),
+      );
+  }
+
+  /** Runs after the fan-out calls of `venues`, whether they succeeded or failed. */
+  @call({ privateFunction: true })
+  venues_callback(): Venue {
+    const [venues] = readArgs(["venues"], [decodeVec(decodeVenue)]) as [
+      Venue[],
+    ];
+    const results: number[] = [];
+    const items: Venue[] = [];
+    venues.forEach((v, index) => {
+      const value = outcome(index, decodeInt32);
+      if (value === FAILED) {
+        near.log("token.score #" + String(index) + " failed");
+      } else if (value === INVALID) {
+        near.log(
+          "token.score #" +
+            String(index) +
+            " returned an invalid response format",
+        );
+      } else {
+        results.push(value);
+        items.push(v);
+      }
+    });
+    const best = argmax(items, results, NUMERIC_I32);
+    if (best === FAILED) {
+      return { account: "none.near", weight: 0 };
+    }
+
+    return best;
+  }
+
+  // ---- routed ----
+
+  /** The supply of the token the routes map names for PAIR. */
+  @call({})
+  routed(): NearPromise {
+    const [pair] = readArgs(["pair"], [decodeString]) as [string];
+    return NearPromise.new(
+      this.routes.get(pair) ?? panicStr("`routes` has no entry for this key"),
+    )
+      .functionCall("ft_total_supply", NO_ARGS, NO_DEPOSIT, 10n * ONE_TERA_GAS)
+      .then(callSelf("routed_callback", NO_ARGS, 10n * ONE_TERA_GAS));
+  }
+
+  /** Runs after the call of `routed`, whether it succeeded or failed. */
+  @call({ privateFunction: true })
+  routed_callback(): string {
+    const result = outcome(0, decodeU128);
+    if (result === FAILED) {
+      near.log("token.ft_total_supply failed");
+    } else if (result === INVALID) {
+      near.log("token.ft_total_supply returned an invalid response format");
+    }
+    if (!isValue(result)) {
+      return "0";
+    }
+    return result;
+  }
+
+  // ---- watched ----
+
+  /** The supplies of every watched token, summed. */
+  @call({})
+  watched(): NearPromise {
+    // The List as it is now: the calls go to these items, and the callback pairs results with them.
+    const watch: AccountId[] = this.watch.toArray();
+    if (watch.length === 0) {
+      panicStr("watched: `watch` is empty; pass at least one item");
+    }
+    if (watch.length > 2) {
+      panicStr(
+        "watched: `watch` has " +
+          String(watch.length) +
+          " items, more than the 2 it allows",
+      );
+    }
+    const needed =
+      18n * ONE_TERA_GAS + 13n * ONE_TERA_GAS * BigInt(watch.length);
+    if (near.prepaidGas() < needed) {
+      panicStr(
+        "watched: " +
+          String(watch.length) +
+          " items in `watch` need " +
+          String(needed) +
+          " gas; attach at least that much",
+      );
+    }
+
+    return watch
+      .map((w) =>
+        NearPromise.new(w).functionCall(
+          "ft_total_supply",
+          NO_ARGS,
+          NO_DEPOSIT,
+          10n * ONE_TERA_GAS,
+        ),
+      )
+      .reduce((all, promise) => all.and(promise))
+      .then(
+        callSelf("watched_callback", toJson({ watch }), 10n * ONE_TERA_GAS),
+      );
+  }
+
+  /** Runs after the fan-out calls of `watched`, whether they succeeded or failed. */
+  @call({ privateFunction: true })
+  watched_callback(): string {
+    const [watch] = readArgs(["watch"], [decodeVec(decodeAccountId)]) as [
+      AccountId[],
+    ];
+    const results: string[] = [];
+    for (let index = 0; index < watch.length; index++) {
+      const value = outcome(index, decodeU128);
+      if (value === FAILED) {
+        near.log("token.ft_total_supply #" + String(index) + " failed");
+      } else if (value === INVALID) {
+        near.log(
+          "token.ft_total_supply #" +
+            String(index) +
+            " returned an invalid response format",
+        );
+      } else {
+        results.push(value);
+      }
+    }
+    const total = sum(results, NUMERIC_U128);
+    if (total === FAILED) {
+      return "0";
+    }
+
+    return total;
   }
 }

@@ -39,6 +39,11 @@ export interface Quote {
   ok: boolean;
 }
 
+export interface Venue {
+  account: AccountId;
+  weight: number;
+}
+
 export function decodeString(reader: JsonReader): string {
   return string(reader);
 }
@@ -207,4 +212,13 @@ const decodersOfQuote: Decoder<unknown>[] = [
 export function decodeQuote(reader: JsonReader): Quote {
   const fields = readStruct(reader, keysOfQuote, decodersOfQuote);
   return { amount_out: fields[0], fee: fields[1], ok: fields[2] } as Quote;
+}
+
+const keysOfVenue = ["account", "weight"];
+const decodersOfVenue: Decoder<unknown>[] = [decodeAccountId, decodeUint8];
+
+/** A `Venue` from a JSON object (unknown keys are ignored) or an array of its fields in order. */
+export function decodeVenue(reader: JsonReader): Venue {
+  const fields = readStruct(reader, keysOfVenue, decodersOfVenue);
+  return { account: fields[0], weight: fields[1] } as Venue;
 }

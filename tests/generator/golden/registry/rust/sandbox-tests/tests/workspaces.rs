@@ -16,6 +16,69 @@ fn contract_wasm() -> Vec<u8> {
 }
 
 #[tokio::test]
+async fn register_route_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    contract
+        .call("init")
+        .args_json(json!({"pools": ["sample.near"]}))
+        .transact()
+        .await?
+        .into_result()?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "register_route")
+        .args_json(json!({"pair": "sample text", "pool": "sample.near"}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn quote_route_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    contract
+        .call("init")
+        .args_json(json!({"pools": ["sample.near"]}))
+        .transact()
+        .await?
+        .into_result()?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "quote_route")
+        .args_json(json!({"pair": "sample text", "amount_in": "7"}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn best_venue_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    contract
+        .call("init")
+        .args_json(json!({"pools": ["sample.near"]}))
+        .transact()
+        .await?
+        .into_result()?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "best_venue")
+        .args_json(json!({"venues": [{"account": "sample.near", "weight": 7}]}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn total_quote_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;

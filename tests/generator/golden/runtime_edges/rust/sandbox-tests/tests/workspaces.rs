@@ -74,3 +74,48 @@ async fn words_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     assert!(outcome.is_success(), "{outcome:#?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn venues_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "venues")
+        .args_json(json!({"venues": [{"account": "sample.near", "weight": 7}]}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn routed_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "routed")
+        .args_json(json!({"pair": "sample text"}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn watched_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "watched")
+        .args_json(json!({}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
