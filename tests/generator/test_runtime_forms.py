@@ -19,6 +19,8 @@ contract:
     totals: {type: "Map<AccountId, U128>", default: "0"}
     names: {type: "Map<u32, string>"}
     counts: {type: "Map<string, u64>"}
+    count: {type: u64, default: 0}
+    routes: {type: "Map<string, AccountId>"}
 types:
   Quote: {amount_out: U128, fee: u32, ok: bool}
 externals:
@@ -189,6 +191,32 @@ CASES = {
         "args: {amount_in: '1'}}}",
         "Map<string, u8> is a kind of state field, not a value",
     ),
+    "target field that does not exist": (
+        """
+        f:
+          params: {qs: Vec<Quote>}
+          fan_out: {over: "{qs}", max: 2, as: q, call: {call: pool.get_quote, account: "{q.owner}", args: {amount_in: "1"}}}
+          then: {collect: U128, on_success: {return: results}}
+        """,
+        "f.fan_out.call.account: {q} is Quote, which has no field 'owner'",
+    ),
+    "target field that is not an account": (
+        """
+        f:
+          params: {qs: Vec<Quote>}
+          fan_out: {over: "{qs}", max: 2, as: q, call: {call: pool.get_quote, account: "{q.fee}", args: {amount_in: "1"}}}
+          then: {collect: U128, on_success: {return: results}}
+        """,
+        "{q.fee} is u32; a call's target must be an AccountId",
+    ),
+    "target entry of a field that is not a map": (
+        "f: {params: {k: string}, call: {call: pool.get_quote, account: '{count[k]}', args: {amount_in: '1'}}}",
+        "'count' is not a Map field, so it has no entries to read",
+    ),
+    "target entry of a map of amounts": (
+        "f: {call: {call: pool.get_quote, account: '{totals[caller]}', args: {amount_in: '1'}}}",
+        "{totals[caller]} is U128; a call's target must be an AccountId",
+    ),
     "a field updated twice": (
         "f: {update: {'totals[{caller}]': {add: '1'}, 'totals[alice.near]': {add: '2'}}, "
         "call: {call: pool.get_quote, account: '{caller}', args: {amount_in: '1'}}}",
@@ -229,3 +257,22 @@ def test_a_run_time_fan_out_over_max_is_finding_xcc109(write_spec, cli):
     result = cli("check", str(path))
     assert result.exit_code != 0
     assert "XCC109" in result.output and "fan_out.max" in result.output
+
+
+def test_a_map_entry_names_a_target_in_the_first_step_only(write_spec):
+    flows = """
+    f:
+      params: {pair: string}
+      call: {call: pool.get_quote, account: "{routes[pair]}", args: {amount_in: "1"}}
+      then:
+        gas: 40 Tgas
+        on_failure: {return: {value: "0"}}
+        next:
+          call: {call: pool.get_quote, account: "{routes[pair]}", args: {amount_in: "{result}"}}
+          then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
+    """
+    found = problems(write_spec, flows)
+    assert any(
+        "f.then.next.call.account: a map entry names a target only in the flow's first step" in p
+        for p in found
+    ), found

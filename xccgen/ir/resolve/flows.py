@@ -429,7 +429,7 @@ class FlowResolver(ResolverBase):
         if target.type != ir.ACCOUNT_ID:
             raise self.abort(
                 apath,
-                f"{raw[1:-1]} is {target.type.spec}; a call's target must be an AccountId",
+                f"{raw} is {target.type.spec}; a call's target must be an AccountId",
             )
         return target
 
