@@ -217,6 +217,22 @@ CASES = {
         "f: {call: {call: pool.get_quote, account: '{totals[caller]}', args: {amount_in: '1'}}}",
         "{totals[caller]} is U128; a call's target must be an AccountId",
     ),
+    "storage: caller without a deposit": (
+        "f: {storage: caller, update: {'totals[{caller}]': {add: '1'}}, call: {call: pool.get_quote, "
+        "account: '{caller}', args: {amount_in: '1'}}}",
+        "f.storage: `storage: caller` pays from the attached deposit: add `payable: true`",
+    ),
+    "storage: caller forwarding the deposit": (
+        "f: {storage: caller, payable: true, update: {'totals[{caller}]': {add: '1'}}, call: {call: pool.swap, "
+        "account: '{caller}', args: {amount_in: '1'}, deposit: attached}, then: {on_success: {return: result}, "
+        "on_failure: {return: {value: '0'}}}}",
+        "f.call.deposit: with `storage: caller` the attached deposit pays for storage, so no call forwards it",
+    ),
+    "storage: caller reading the deposit in an update": (
+        "f: {storage: caller, payable: true, update: {'totals[{caller}]': {add: '{deposit}'}}, "
+        "call: {call: pool.get_quote, account: '{caller}', args: {amount_in: '1'}}}",
+        "f.storage: with `storage: caller`, {deposit} is what the storage costs",
+    ),
     "a field updated twice": (
         "f: {update: {'totals[{caller}]': {add: '1'}, 'totals[alice.near]': {add: '2'}}, "
         "call: {call: pool.get_quote, account: '{caller}', args: {amount_in: '1'}}}",

@@ -249,7 +249,7 @@ def flow_uses_caller(flow: Flow) -> bool:
     """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
     refs = refs_in(flow.log) + [r for u in flow.updates for r in refs_in(u.value) + refs_in(u.key)]
     refs += step_refs(flow.step) + list(flow.step.callback.params)
-    return flow.lock_per_caller or any(r.source == "caller" for r in refs)
+    return flow.lock_per_caller or flow.storage_by_caller or any(r.source == "caller" for r in refs)
 
 
 # -------------------------------------------------------------------------------- contract parts
@@ -503,6 +503,9 @@ class Flow:
     step: Step
     path: tuple = ()
     lock_per_caller: bool = False  # `lock: caller`: the lock is a set of pending callers
+    # `storage: caller`: the attached deposit pays for the bytes the updates add; the flow keeps
+    # that much (its `deposit` from then on) and refunds the rest at once.
+    storage_by_caller: bool = False
 
     @property
     def returns(self) -> Type | None:

@@ -325,6 +325,10 @@ class RustApi:
         fields = [f.name for f in self.contract.collections]
         return [_pascal(n) for n in fields + [f.lock_field for f in self.contract.caller_locks]]
 
+    def updated_collections(self, flow: ir.Flow) -> list[str]:
+        """The collection fields the flow's updates write (flushed before storage is measured)."""
+        return list(dict.fromkeys(u.field.name for u in flow.updates if u.key is not None))
+
     def lock_init(self, flow: ir.Flow) -> str:
         """A lock in a fresh contract: `false`, or an empty set of pending callers."""
         if flow.lock_per_caller:
@@ -746,6 +750,8 @@ class RustApi:
             rows = [(self._test_account(step.calls[0]), methods) for _ in items]
         else:
             rows = [(self._test_account(step.calls[0]), [c.method.name for c in step.calls])]
+        if flow.storage_by_caller:  # what the storage did not cost goes back first
+            rows = [("CALLER", ["<transfer>"]), *rows]
         return rows + [("contract_account().as_str()", [step.callback.name])]
 
     def _test_account(self, call: ir.Call) -> str:

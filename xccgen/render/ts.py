@@ -459,7 +459,9 @@ class TsApi:
             return True
         for flow in self.contract.flows:
             calls = [c for step in flow.steps() for c in step.calls]
-            if flow.runtime_fan_outs() or any(isinstance(c.account, ir.MapEntry) for c in calls):
+            if flow.storage_by_caller or flow.runtime_fan_outs():
+                return True
+            if any(isinstance(c.account, ir.MapEntry) for c in calls):
                 return True
         return False
 

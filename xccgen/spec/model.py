@@ -208,6 +208,8 @@ class Flow(Step):
     update: dict[StrictStr, Update] = {}
     rollback: Literal["auto", "none"] = "auto"
     lock: StrictBool | Literal["caller"] = False  # `caller`: one pending run per caller
+    # Who pays for the storage the updates add: the contract's balance, or the attached deposit.
+    storage: Literal["contract", "caller"] = "contract"
 
 
 class Spec(Model):

@@ -55,6 +55,8 @@ GENERATED_NAMES = {
     "index",
     "value",
     "needed",  # the gas a run-time fan-out needs, checked when the flow starts
+    "storage_before",  # `storage: caller`: the storage usage before the updates
+    "storage_added",
     "all_succeeded",
     "ext",
     "new",

@@ -70,8 +70,38 @@ class FlowResolver(ResolverBase):
             step=step,
             path=path,
             lock_per_caller=flow.lock == "caller",
+            storage_by_caller=flow.storage == "caller",
         )
+        if resolved.storage_by_caller:
+            self.check_storage_by_caller(path, resolved)
         return resolved
+
+    def check_storage_by_caller(self, path, flow: ir.Flow) -> None:
+        """`storage: caller`: the deposit pays for storage only, and is known after the updates."""
+        spath = path + ("storage",)
+        if not flow.payable:
+            self.fail(
+                spath, "`storage: caller` pays from the attached deposit: add `payable: true`"
+            )
+        if not flow.updates:
+            self.fail(
+                spath, "`storage: caller` pays for what the updates store, and there are none"
+            )
+        for step in flow.steps():
+            for call in step.calls:
+                if call.deposit == "attached":
+                    self.fail(
+                        call.path + ("deposit",),
+                        "with `storage: caller` the attached deposit pays for storage, so no call "
+                        "forwards it; attach a fixed amount, or drop `storage: caller`",
+                    )
+        early = refs_in_flow_start(flow)
+        if "deposit" in early:
+            self.fail(
+                spath,
+                "with `storage: caller`, {deposit} is what the storage costs, known only after "
+                "the updates; the flow's `log` and `update` cannot use it",
+            )
 
     def check_later_targets(self, first: ir.Step) -> None:
         """A map entry as a target is read when the flow starts; a callback must not fail on a
@@ -710,3 +740,11 @@ class FlowResolver(ResolverBase):
         if value is None:
             return self.defaults["callback_gas"]
         return self.gas(path, value)
+
+
+def refs_in_flow_start(flow: ir.Flow) -> set[str]:
+    """The names the flow's method reads before its calls: in its log and its updates."""
+    refs = ir.refs_in(flow.log)
+    for update in flow.updates:
+        refs += ir.refs_in(update.value) + ir.refs_in(update.key)
+    return {r.name for r in refs}

@@ -276,6 +276,103 @@ fn best_venue_callback_invalid() {
 }
 
 #[test]
+fn leave_note_schedules_its_calls() {
+    let mut contract = setup();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.leave_note("sample.near".parse().unwrap(), "sample text".to_string());
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, CALLER);
+    assert_eq!(receipts[0].1, ["<transfer>"]);
+    assert_eq!(receipts[1].0, "sample.near");
+    assert_eq!(receipts[1].1, ["get_quote"]);
+    assert_eq!(receipts[2].0, contract_account().as_str());
+    assert_eq!(receipts[2].1, ["leave_note_callback"]);
+    assert_eq!(receipts.len(), 3);
+}
+
+#[test]
+fn leave_note_callback_success() {
+    let mut contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
+    );
+    let value = contract.leave_note_callback(
+        CALLER.parse().unwrap(),
+        U128(1000000000000000000000000),
+        Some("sample text".to_string()),
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+}
+
+#[test]
+fn leave_note_callback_failure() {
+    let mut contract = setup();
+    let before = serde_json::to_value((contract
+        .notes
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .cloned(),))
+    .unwrap();
+    let previous_notes = contract
+        .notes
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .cloned();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.leave_note("sample.near".parse().unwrap(), "sample text".to_string());
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.leave_note_callback(
+        CALLER.parse().unwrap(),
+        U128(1000000000000000000000000),
+        previous_notes,
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    let after = serde_json::to_value((contract
+        .notes
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .cloned(),))
+    .unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}
+
+#[test]
+fn leave_note_callback_invalid() {
+    let mut contract = setup();
+    let before = serde_json::to_value((contract
+        .notes
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .cloned(),))
+    .unwrap();
+    let previous_notes = contract
+        .notes
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .cloned();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.leave_note("sample.near".parse().unwrap(), "sample text".to_string());
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.leave_note_callback(
+        CALLER.parse().unwrap(),
+        U128(1000000000000000000000000),
+        previous_notes,
+    );
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    let after = serde_json::to_value((contract
+        .notes
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .cloned(),))
+    .unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}
+
+#[test]
 fn total_quote_schedules_its_calls() {
     let mut contract = setup();
     set_context(CALLER, 0, vec![]);

@@ -87,6 +87,19 @@ test("best_venue", async (t) => {
   t.true(result.succeeded, JSON.stringify(result.result.status));
 });
 
+test("leave_note", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "leave_note",
+    { pool: alice.accountId, text: "" },
+    { gas: MAX_GAS, attachedDeposit: ONE_NEAR },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});
+
 test("total_quote", async (t) => {
   const { contract, alice } = t.context.accounts;
   const result = await alice.callRaw(

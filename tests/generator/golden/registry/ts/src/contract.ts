@@ -72,6 +72,8 @@ export class Contract {
   hits: UnorderedMap<bigint> = new UnorderedMap("hits:");
   /** The pool registered for each pair. */
   routes: LookupMap<AccountId> = new LookupMap("routes:");
+  /** A note per caller, stored at the caller's cost. */
+  notes: LookupMap<string> = new LookupMap("notes:");
 
   // near-sdk-js restores each state field through the field's `constructor`, which a null value
   // lacks, and a map through its class; these entries say how.
@@ -80,6 +82,7 @@ export class Contract {
     volume: UnorderedMap,
     hits: UnorderedMap,
     routes: LookupMap,
+    notes: LookupMap,
   };
 
   /** Sets the state that has no default. */
@@ -173,6 +176,15 @@ export class Contract {
   get_routes(): AccountId | null {
     const [key] = readArgs(["key"], [decodeString]) as [string];
     return this.routes.get(key);
+  }
+
+  /** The entry of `account_id` in `notes` (null if it has none). */
+  @view({})
+  get_notes(): string | null {
+    const [account_id] = readArgs(["account_id"], [decodeAccountId]) as [
+      AccountId,
+    ];
+    return this.notes.get(account_id);
   }
 
   // ---- register_route ----
@@ -336,6 +348,78 @@ export class Contract {
     }
 
     return best;
+  }
+
+  // ---- leave_note ----
+
+  /** Stores TEXT as the caller's note, at the caller's cost, once POOL has quoted. */
+  @call({ payableFunction: true })
+  leave_note(): NearPromise {
+    const [pool, text] = readArgs(
+      ["pool", "text"],
+      [decodeAccountId, decodeString],
+    ) as [AccountId, string];
+    const caller = near.predecessorAccountId();
+    const storage_before = near.storageUsage();
+    const previous_notes = this.notes.set(caller, text);
+    const storage_added = near.storageUsage() - storage_before;
+    const deposit = (
+      near.storageByteCost() * (storage_added > 0n ? storage_added : 0n)
+    ).toString();
+    if (near.attachedDeposit() < BigInt(deposit)) {
+      panicStr(
+        "leave_note: the attached deposit does not cover the storage this call adds; attach more",
+      );
+    }
+    if (near.attachedDeposit() > BigInt(deposit)) {
+      NearPromise.new(caller)
+        .transfer(near.attachedDeposit() - BigInt(deposit))
+        .build();
+    }
+    return NearPromise.new(pool)
+      .functionCall(
+        "get_quote",
+        toJson({ amount_in: "1" }),
+        NO_DEPOSIT,
+        10n * ONE_TERA_GAS,
+      )
+      .then(
+        callSelf(
+          "leave_note_callback",
+          toJson({ caller, deposit, previous_notes }),
+          10n * ONE_TERA_GAS,
+        ),
+      );
+  }
+
+  /** Runs after the call of `leave_note`, whether it succeeded or failed. */
+  @call({ privateFunction: true })
+  leave_note_callback(): string {
+    const [caller, deposit, previous_notes] = readArgs(
+      ["caller", "deposit", "previous_notes"],
+      [decodeAccountId, decodeU128, decodeOption(decodeString)],
+    ) as [AccountId, string, string | null];
+    const result = outcome(0, decodeU128);
+    if (result === FAILED) {
+      near.log("pool.get_quote failed");
+    } else if (result === INVALID) {
+      near.log("pool.get_quote returned an invalid response format");
+    }
+    if (!isValue(result)) {
+      if (previous_notes === null) {
+        this.notes.remove(caller);
+      } else {
+        this.notes.set(caller, previous_notes);
+      }
+      // What the storage cost differs between the builds (their layouts differ): not logged.
+      if (BigInt(deposit) > 0n) {
+        near.log("Refunding the storage deposit to " + caller);
+        NearPromise.new(caller).transfer(BigInt(deposit)).build();
+      }
+      near.log("No quote; the note is dropped");
+      return "0";
+    }
+    return result;
   }
 
   // ---- total_quote ----

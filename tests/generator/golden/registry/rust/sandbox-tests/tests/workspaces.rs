@@ -4,7 +4,7 @@
 //! branch. Build the wasm first (`xccgen build registry.yaml`) or point
 //! CONTRACT_WASM at it, then run `cargo test` in this directory.
 
-use near_workspaces::types::Gas;
+use near_workspaces::types::{Gas, NearToken};
 use serde_json::json;
 
 fn contract_wasm() -> Vec<u8> {
@@ -71,6 +71,28 @@ async fn best_venue_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let outcome = caller
         .call(contract.id(), "best_venue")
         .args_json(json!({"venues": [{"account": "sample.near", "weight": 7}]}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn leave_note_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    contract
+        .call("init")
+        .args_json(json!({"pools": ["sample.near"]}))
+        .transact()
+        .await?
+        .into_result()?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "leave_note")
+        .args_json(json!({"pool": "sample.near", "text": "sample text"}))
+        .deposit(NearToken::from_near(1))
         .gas(Gas::from_tgas(300))
         .transact()
         .await?;
