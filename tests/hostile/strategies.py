@@ -27,6 +27,21 @@ BOUNDARY_INTS += [2**128 - 1, 2**128, 10**40]
 AMOUNT_UNITS = ["NEAR", "yoctoNEAR", "Tgas", "gas", "Ggas", "near", "TGAS", ""]
 MAP_KEYS = ["AccountId", "string", "u32", "i64", "U128"]
 REDUCERS = ["sum", "count", "min", "max", "argmin", "argmax", "all", "any"]
+# `require:` conditions: ones every flow can have, and ones with a mistake in them.
+GOOD_CONDITIONS = [
+    '{caller} != "a.near"',
+    "len({caller}) > 2 && !({caller} == {caller})",
+    "1 > 2",
+    '{caller} == "\u202e" || 7 % 3 == 1',
+]
+BAD_CONDITIONS = [
+    "{deposit} * 2 >= {deposit} + 1",  # only a payable flow has {deposit}
+    "({caller}",
+    "{caller} ; drop",
+    "{nope} > 1",
+    "len({caller}) > 4294967296",
+    "-1 < len({caller})",
+]
 # Call targets that are not an AccountId value in scope.
 TARGETS = ["{deposit}", "{nope}", "alice.near", "{caller", "{results}", "state.x"]
 
@@ -238,6 +253,10 @@ def specs(draw) -> dict:
             }
         if draw(st.integers(0, 5)) == 0:
             flow["lock"] = draw(rarely(st.sampled_from([True, "caller"]), literals))
+        if draw(st.integers(0, 7)) == 0:
+            good = st.sampled_from(GOOD_CONDITIONS)
+            bad = st.one_of(st.sampled_from(BAD_CONDITIONS), hostile_text)
+            flow["require"] = draw(st.lists(rarely(good, bad), min_size=1, max_size=2))
         if shape == "fan_out":
             item_type = draw(rarely(st.just("AccountId"), types(struct_names)))
             flow["params"] = {"items": f"Vec<{item_type}>"}

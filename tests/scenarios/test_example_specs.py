@@ -19,7 +19,9 @@ def test_scenarios_pass_on_every_target(spec, cli, monkeypatch, tmp_path):
 
 
 # Test specs whose scenarios exercise a feature on both builds (the generator tests compile them).
-FEATURE_SPECS = [REPO / "tests" / "generator" / "specs" / "registry.yaml"]
+FEATURE_SPECS = [
+    REPO / "tests" / "generator" / "specs" / f"{name}.yaml" for name in ("registry", "guards")
+]
 
 
 @pytest.mark.parametrize("spec", FEATURE_SPECS, ids=lambda p: p.stem)

@@ -178,13 +178,40 @@ Expr = Lit | Ref | Interp | Tuple | Some
 
 @dataclass(frozen=True)
 class FieldOf:
-    """A field of a struct value in scope: `{pool.account}` (a call's target)."""
+    """A field of a struct value in scope: `{pool.account}` (a call's target, a condition)."""
 
     kind: ClassVar[str] = "field_of"
 
-    base: Ref
+    base: Ref | FieldOf
     field: str
     type: Type
+
+
+@dataclass(frozen=True)
+class Op:
+    """An operator of a condition (`require:`): `+ - * / %` (checked), comparisons, `&& || !`,
+    `len`. `text` is how the spec wrote it, for the message when the arithmetic overflows."""
+
+    kind: ClassVar[str] = "op"
+
+    op: str
+    args: tuple[Expr, ...]
+    type: Type
+    text: str
+
+    @property
+    def overflow_message(self) -> str:
+        """What this arithmetic aborts with when it overflows, the same on both targets."""
+        return f"arithmetic overflow or division by zero in `{self.text}`"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One entry of a flow's `require:`: checked before anything else, `message` in the panic."""
+
+    condition: Expr
+    message: str
+    path: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +232,10 @@ Target = Ref | FieldOf | MapEntry  # what a call's `account:` may name
 def refs_in(expr: Expr | None) -> list[Ref]:
     if expr is None or isinstance(expr, Lit):
         return []
+    if isinstance(expr, FieldOf):
+        return refs_in(expr.base)
+    if isinstance(expr, Op):
+        return [r for arg in expr.args for r in refs_in(arg)]
     if isinstance(expr, Ref):
         return [expr]
     if isinstance(expr, Interp):
@@ -248,6 +279,7 @@ def step_refs(step: Step) -> list[Ref]:
 def flow_uses_caller(flow: Flow) -> bool:
     """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
     refs = refs_in(flow.log) + [r for u in flow.updates for r in refs_in(u.value) + refs_in(u.key)]
+    refs += [r for req in flow.requires for r in refs_in(req.condition)]
     refs += step_refs(flow.step) + list(flow.step.callback.params)
     return flow.lock_per_caller or flow.storage_by_caller or any(r.source == "caller" for r in refs)
 
@@ -503,6 +535,7 @@ class Flow:
     step: Step
     path: tuple = ()
     lock_per_caller: bool = False  # `lock: caller`: the lock is a set of pending callers
+    requires: tuple[Requirement, ...] = ()  # guards checked before anything else
     # `storage: caller`: the attached deposit pays for the bytes the updates add; the flow keeps
     # that much (its `deposit` from then on) and refunds the rest at once.
     storage_by_caller: bool = False

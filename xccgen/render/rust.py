@@ -58,6 +58,11 @@ OUTCOME_ITEMS = ("outcome", "Outcome", "succeeded")
 TGAS = 10**12
 
 
+# The checked arithmetic of conditions: what overflows (or divides by zero) aborts the call.
+CHECKED = {"+": "checked_add", "-": "checked_sub", "*": "checked_mul", "/": "checked_div"}
+CHECKED["%"] = "checked_rem"
+
+
 def rust_str(text: str) -> str:
     """A Rust string literal that reads back as exactly `text`."""
     return quote(text, lambda code: f"\\u{{{code:x}}}")
@@ -304,6 +309,57 @@ class RustApi:
         """A copy of a named value, leaving the name usable afterwards."""
         text = self._ref(ref)
         return text if _is_copy(ref.type) else f"{text}.clone()"
+
+    def condition(self, expr: ir.Expr) -> str:
+        """A `require:` condition as a Rust `bool` expression. Numbers are compared and
+        computed as their plain integers (`amount.0` for U128); arithmetic is checked and
+        aborts with the same message as the TypeScript build."""
+        if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):
+            left, right = (self.condition(a) for a in expr.args)
+            return f"({left} {expr.op} {right})"
+        if isinstance(expr, ir.Op) and expr.op == "!":
+            return f"!({self.condition(expr.args[0])})"
+        if isinstance(expr, ir.Op) and expr.type == ir.BOOL:  # a comparison
+            left, right = expr.args
+            if left.type.is_stringy:
+                return f"{self._text(left)} {expr.op} {self._text(right)}"
+            if left.type == ir.BOOL:
+                return f"{self.condition(left)} {expr.op} {self.condition(right)}"
+            return f"{self._number(left)} {expr.op} {self._number(right)}"
+        if isinstance(expr, ir.Lit):
+            return "true" if expr.value else "false"
+        return self._place(expr)
+
+    def _place(self, expr: ir.Expr) -> str:
+        """A named value or a field of one: `amount`, `self.count`, `quote.amount_out`."""
+        if isinstance(expr, ir.FieldOf):
+            return f"{self._place(expr.base)}.{rust_field_name(expr.field)}"
+        return self._ref(expr)
+
+    def _text(self, expr: ir.Expr) -> str:
+        """A text value of a condition as `&str`."""
+        if isinstance(expr, ir.Lit):
+            return rust_str(expr.value)
+        return f"{self._place(expr)}.as_str()"
+
+    def _number(self, expr: ir.Expr) -> str:
+        """A number of a condition as its plain integer type (u128 for U128)."""
+        if isinstance(expr, ir.Lit):
+            raw = {"U128": "u128", "U64": "u64"}.get(expr.type.name, expr.type.name)
+            value = int(expr.value)
+            return f"{value}_{raw}" if value >= 0 else f"({value}_{raw})"  # `-1_i32.abs()` is -1
+        if isinstance(expr, ir.Op) and expr.op == "len":
+            (value,) = expr.args
+            return f"({self._place(value)}.len() as u32)"
+        if isinstance(expr, ir.Op):
+            left, right = (self._number(a) for a in expr.args)
+            method = CHECKED[expr.op]
+            message = rust_str(expr.overflow_message)
+            return (
+                f"{left}.{method}({right})"
+                f".unwrap_or_else(|| {self.sdk('env')}::panic_str({message}))"
+            )
+        return self._place(expr) + (".0" if expr.type.is_big else "")
 
     def borrowed(self, expr: ir.Expr) -> str:
         """A reference to the expression's value: `&caller`, `&self.owner`, `&"a".to_string()`."""
@@ -710,6 +766,15 @@ class RustApi:
         if key_type == ir.ACCOUNT_ID:
             return f"{rust_str(value)}.parse::<{self.sdk('AccountId')}>().unwrap()"
         return self._value(value, key_type) + (f"_{key_type.name}" if key_type.is_int else "")
+
+    def flow_call(self, flow: ir.Flow) -> dict:
+        """A unit test's call of the flow: `args`, the Rust values of its parameters (ones that
+        pass its `require:`, found by samples.flow_args), and `refused`, the panic message when
+        no values tried pass (the test then expects it)."""
+        state = samples.initial_state(self.contract, self.structs)
+        args, refused = samples.flow_args(flow, self.structs, state)
+        values = {name: self._value(args[name], t) for name, t in flow.params}
+        return {"args": values, "refused": refused}
 
     def test_seeds(self) -> list[str]:
         """Statements that give a unit test's fresh contract what its flows read from state: an

@@ -6,6 +6,7 @@ shows up as a failing generated test rather than being copied into its expectati
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -129,6 +130,8 @@ def callback_cases(
     step expects a promise (`expect_promise`) instead of a value.
     """
     cases = []
+    # A test that rolls back runs the flow first; it cannot when its `require:` refuses.
+    runs_flow = flow_args(flow, structs, state or {})[1] is None
     for step in flow.steps():
         callback = step.callback
         args = {p.name: param_value(p, structs) for p in callback.params}
@@ -192,7 +195,10 @@ def callback_cases(
                     "expect_promise": promise,
                     "logs_failure": any_failed,
                     "refund": any_critical_failed and flow.payable,
-                    "rolls_back": any_critical_failed and flow.rollback and bool(flow.updates),
+                    "rolls_back": any_critical_failed
+                    and flow.rollback
+                    and bool(flow.updates)
+                    and runs_flow,
                 }
             )
     return cases
@@ -237,3 +243,113 @@ def int_range(t: ir.Type) -> tuple[int, int]:
         return 0, 2 ** (64 if t.name == "U64" else 128)
     bits = ir.INT_BITS[t.name]
     return (-(2 ** (bits - 1)), 2 ** (bits - 1)) if t.name[0] == "i" else (0, 2**bits)
+
+
+# ---------------------------------------------------------------------------- conditions
+
+# Values tried for a parameter when the flow's `require:` refuses the plain sample.
+INT_CANDIDATES = [7, 0, 1, 2, 10, 100, 1000, 10**6]
+TEXT_CANDIDATES = ["sample text", "a", "NEAR", ""]
+MAX_TRIES = 4000
+
+
+class ConditionAbort(Exception):
+    """A condition's arithmetic overflowed or divided by zero: the call aborts."""
+
+
+def evaluate_condition(expr: ir.Expr, env: dict[str, Any]) -> Any:
+    """A `require:` condition's value over sample values, by docs/spec.md's rules (checked
+    integer arithmetic, truncating division, `len` of text in UTF-8 bytes)."""
+    if isinstance(expr, ir.Lit):
+        return int(expr.value) if expr.type.is_big else expr.value
+    if isinstance(expr, ir.Ref):
+        value = env[expr.name]
+        return int(value) if expr.type.is_big else value
+    if isinstance(expr, ir.FieldOf):
+        value = evaluate_condition(expr.base, env)[expr.field]
+        return int(value) if expr.type.is_big else value
+    op, args = expr.op, expr.args
+    if op == "&&":
+        return evaluate_condition(args[0], env) and evaluate_condition(args[1], env)
+    if op == "||":
+        return evaluate_condition(args[0], env) or evaluate_condition(args[1], env)
+    if op == "!":
+        return not evaluate_condition(args[0], env)
+    if op == "len":
+        value = evaluate_condition(args[0], env)
+        return len(value.encode("utf-8")) if isinstance(value, str) else len(value)
+    left, right = (evaluate_condition(a, env) for a in args)
+    if op in ("==", "!=", "<", "<=", ">", ">="):
+        return {
+            "==": left == right,
+            "!=": left != right,
+            "<": left < right,
+            "<=": left <= right,
+            ">": left > right,
+            ">=": left >= right,
+        }[op]
+    if op in ("/", "%") and right == 0:
+        raise ConditionAbort(expr.overflow_message)
+    if op == "/":
+        value = abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1)
+    elif op == "%":
+        value = left - right * (abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1))
+    else:
+        value = {"+": left + right, "-": left - right, "*": left * right}[op]
+    lo, end = int_range(expr.type)
+    if not lo <= value < end or (op == "%" and right == -1 and left == lo and lo < 0):
+        raise ConditionAbort(expr.overflow_message)
+    return value
+
+
+def failed_requirement(flow: ir.Flow, env: dict[str, Any]) -> str | None:
+    """The message of the first `require:` entry these values fail, or None."""
+    for requirement in flow.requires:
+        try:
+            if not evaluate_condition(requirement.condition, env):
+                return requirement.message
+        except ConditionAbort as abort:
+            return str(abort)
+    return None
+
+
+def flow_args(
+    flow: ir.Flow, structs: dict[str, ir.Struct], state: dict[str, Any]
+) -> tuple[dict[str, Any], str | None]:
+    """Sample arguments for a unit test's call of the flow: the plain samples, or the first
+    values tried that pass its `require:`; with the message of the requirement that refuses
+    them when none do (the test then expects that panic)."""
+    names = [name for name, _ in flow.params]
+    choices = [_candidates(t, structs) for _, t in flow.params]
+    env = {**state, "caller": CALLER, "deposit": DEPOSIT}
+    first: tuple[dict[str, Any], str] | None = None
+    for index, values in enumerate(itertools.product(*choices)):
+        if index >= MAX_TRIES:
+            break
+        args = dict(zip(names, values, strict=True))
+        refused = failed_requirement(flow, {**env, **args})
+        if refused is None:
+            return args, None
+        first = first or (args, refused)
+    assert first is not None
+    return first
+
+
+def _candidates(t: ir.Type, structs: dict[str, ir.Struct]) -> list[Any]:
+    plain = sample(t, structs)
+    if t.is_int:
+        lo, end = int_range(t)
+        return [plain] + [v for v in INT_CANDIDATES if lo <= v < end and v != plain]
+    if t.is_big:
+        return [plain] + [str(v) for v in INT_CANDIDATES if str(v) != plain]
+    if t == ir.BOOL:
+        return [True, False]
+    if t.name == "string":
+        return TEXT_CANDIDATES
+    if t.is_struct:  # the sample, then each field moved through its own candidates
+        out = [plain]
+        for field, field_type in structs[t.name].fields:
+            for value in _candidates(field_type, structs)[1:3]:
+                out.append({**plain, field: value})
+        return out
+    return [plain]

@@ -72,7 +72,17 @@ SDK_NAMES = (
 LOCAL_MODULES = {
     **{
         name: "./checked"
-        for name in ("addBig", "addBigInt", "addInt", "subBig", "subBigInt", "subInt")
+        for name in (
+            "addBig",
+            "addBigInt",
+            "addInt",
+            "subBig",
+            "subBigInt",
+            "subInt",
+            "checkedBig",
+            "quotient",
+            "remainder",
+        )
     },
     **{
         name: "./json"
@@ -352,6 +362,55 @@ class TsApi:
             return ts_str(external.account)
         return f"this.{external.account.name}"
 
+    def condition(self, expr: ir.Expr) -> str:
+        """A `require:` condition as a TypeScript `boolean`. Numbers are compared and computed
+        as bigints, whatever their type; arithmetic is checked as in Rust (`checkedBig`)."""
+        if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):
+            left, right = (self.condition(a) for a in expr.args)
+            return f"({left} {expr.op} {right})"
+        if isinstance(expr, ir.Op) and expr.op == "!":
+            return f"!({self.condition(expr.args[0])})"
+        if isinstance(expr, ir.Op) and expr.type == ir.BOOL:  # a comparison
+            left, right = expr.args
+            op = {"==": "===", "!=": "!=="}.get(expr.op, expr.op)
+            if left.type.is_stringy or left.type == ir.BOOL:
+                side = self.condition if left.type == ir.BOOL else self._cond_value
+                return f"{side(left)} {op} {side(right)}"
+            return f"{self._big(left)} {op} {self._big(right)}"
+        if isinstance(expr, ir.Lit):
+            return "true" if expr.value else "false"
+        return self._cond_value(expr)
+
+    def _cond_value(self, expr: ir.Expr) -> str:
+        """A named value, a field of one, or a literal, as it is in TypeScript."""
+        if isinstance(expr, ir.FieldOf):
+            key = ts_key(expr.field)
+            base = self._cond_value(expr.base)
+            return base + (f".{key}" if IDENT.fullmatch(key) else f"[{key}]")
+        if isinstance(expr, ir.Lit):
+            return self.lit(expr)
+        return self._ref(expr)
+
+    def _big(self, expr: ir.Expr) -> str:
+        """A number of a condition as a bigint."""
+        if isinstance(expr, ir.Lit):
+            value = int(expr.value)
+            return f"{value}n" if value >= 0 else f"({value}n)"
+        if isinstance(expr, ir.Op) and expr.op == "len":
+            (value,) = expr.args
+            if value.type.is_stringy:  # its UTF-8 bytes, as Rust's `len()`
+                return f"BigInt({self.sdk('encode')}({self._cond_value(value)}).length)"
+            return f"BigInt({self._cond_value(value)}.length)"
+        if isinstance(expr, ir.Op):
+            left, right = (self._big(a) for a in expr.args)
+            lo, end = _bigint_range(expr.type)
+            message = ts_str(expr.overflow_message)
+            if expr.op in ("/", "%"):
+                helper = self.local("quotient" if expr.op == "/" else "remainder")
+                return f"{helper}({left}, {right}, {lo}, {end}, {message})"
+            return f"{self.local('checkedBig')}({left} {expr.op} {right}, {lo}, {end}, {message})"
+        return f"BigInt({self._cond_value(expr)})"
+
     def call_account(self, call: ir.Call) -> str:
         """Where a call goes: its own target (`pool`), or its external's account."""
         target = call.account
@@ -452,10 +511,14 @@ class TsApi:
         """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
         return ir.flow_uses_caller(flow)
 
+    def condition_arithmetic(self) -> bool:
+        """Whether a `require:` condition computes (checked.ts then has `checkedBig` & co)."""
+        return any(_has_arithmetic(r.condition) for f in self.contract.flows for r in f.requires)
+
     def aborts(self) -> bool:
         """Whether a flow rejects a call itself (a held lock, a run-time list it cannot take):
         contract.ts then defines `panicStr`."""
-        if self.contract.locks:
+        if self.contract.locks or any(f.requires for f in self.contract.flows):
             return True
         for flow in self.contract.flows:
             calls = [c for step in flow.steps() for c in step.calls]
@@ -547,6 +610,16 @@ class TsApi:
         return [e for e in self.contract.externals if e.account in params]
 
 
+def _bigint_range(t: ir.Type) -> tuple[str, str]:
+    """[lo, end) of a numeric type as bigint literals: `0n`, `2n ** 128n`."""
+    if t.is_big:
+        return "0n", f"2n ** {64 if t.name == 'U64' else 128}n"
+    bits = ir.INT_BITS[t.name]
+    if t.name.startswith("i"):
+        return f"-(2n ** {bits - 1}n)", f"2n ** {bits - 1}n"
+    return "0n", f"2n ** {bits}n"
+
+
 def _pairs(params) -> list[tuple[str, ir.Type]]:
     """(name, type) of (name, type) pairs, state fields or refs."""
     return [p if isinstance(p, tuple) else (p.name, p.type) for p in params]
@@ -562,9 +635,17 @@ def _names_in(t: ir.Type | None) -> set[str]:
     return {t.name}
 
 
+def _has_arithmetic(expr: ir.Expr) -> bool:
+    if isinstance(expr, ir.Op):
+        return expr.op in ("+", "-", "*", "/", "%") or any(_has_arithmetic(a) for a in expr.args)
+    return False
+
+
 def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
     """(output path, template, extra context) for every file of the TypeScript project."""
-    needs_checked = any(u.op != "set" for f in contract.flows for u in f.updates)
+    needs_checked = any(u.op != "set" for f in contract.flows for u in f.updates) or any(
+        _has_arithmetic(req.condition) for f in contract.flows for req in f.requires
+    )
     needs_reduce = any(
         r.op in NUMERIC_REDUCERS
         for f in contract.flows

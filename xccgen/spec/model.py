@@ -200,8 +200,17 @@ class Update(Model):
         return self
 
 
+class Requirement(Model):
+    """`{if: "{amount} > 0", else: "amount must be positive"}`; a bare string is the `if`."""
+
+    if_: StrictStr = Field(alias="if")
+    else_: StrictStr | None = Field(default=None, alias="else")
+
+
 class Flow(Step):
     description: StrictStr | None = None
+    # Conditions over params, state, caller and deposit, checked before anything else.
+    require: list[StrictStr | Requirement] = []
     params: dict[StrictStr, StrictStr] = {}
     payable: StrictBool = False
     log: StrictStr | None = None  # logged when the flow starts

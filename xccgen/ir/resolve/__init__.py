@@ -13,6 +13,7 @@ from xccgen import ir
 from xccgen.errors import SpecError
 from xccgen.ir.resolve.base import Problems
 from xccgen.ir.resolve.context import CallbackContext
+from xccgen.ir.resolve.expressions import ConditionResolver
 from xccgen.ir.resolve.flows import FlowResolver
 from xccgen.ir.resolve.types import TypeResolver
 from xccgen.ir.resolve.values import ValueResolver
@@ -24,7 +25,7 @@ from xccgen.units import MAX_GAS, parse_deposit, parse_gas
 __all__ = ["Resolver", "resolve"]
 
 
-class Resolver(FlowResolver, CallbackContext, ValueResolver, TypeResolver):
+class Resolver(FlowResolver, CallbackContext, ConditionResolver, ValueResolver, TypeResolver):
     def resolve(self, spec_name: str) -> ir.Contract:
         spec = self.spec
         contract = spec.contract

@@ -42,6 +42,7 @@ class FlowResolver(ResolverBase):
             if not field_.is_collection:  # read by entry or page, never as a whole value
                 scope.add(ir.Ref(field_.name, field_.type, "state"), weak=True)
         log = self.template(path + ("log",), flow.log, scope, log=True) if flow.log else None
+        requires = self.resolve_requires(path, name, flow, scope)
         updates = [self.resolve_update(path, fname, u, scope) for fname, u in flow.update.items()]
         seen: set[str] = set()
         for update, target in zip(updates, flow.update, strict=True):
@@ -70,11 +71,31 @@ class FlowResolver(ResolverBase):
             step=step,
             path=path,
             lock_per_caller=flow.lock == "caller",
+            requires=requires,
             storage_by_caller=flow.storage == "caller",
         )
         if resolved.storage_by_caller:
             self.check_storage_by_caller(path, resolved)
         return resolved
+
+    def resolve_requires(self, path, name: str, flow: m.Flow, scope: Scope):
+        """`require:`: each condition typed over the flow's values; its message, or one that
+        quotes the condition."""
+        out = []
+        for index, entry in enumerate(flow.require):
+            rpath = path + ("require", index)
+            text = entry if isinstance(entry, str) else entry.if_
+            message = None if isinstance(entry, str) else entry.else_
+            try:
+                condition = self.condition(
+                    rpath if isinstance(entry, str) else rpath + ("if",), text, scope
+                )
+            except Problems:
+                continue
+            if message is None:
+                message = f"{name}: requirement failed: {text}"
+            out.append(ir.Requirement(condition, message, rpath))
+        return tuple(out)
 
     def check_storage_by_caller(self, path, flow: ir.Flow) -> None:
         """`storage: caller`: the deposit pays for storage only, and is known after the updates."""
@@ -100,7 +121,7 @@ class FlowResolver(ResolverBase):
             self.fail(
                 spath,
                 "with `storage: caller`, {deposit} is what the storage costs, known only after "
-                "the updates; the flow's `log` and `update` cannot use it",
+                "the updates; the flow's `require`, `log` and `update` cannot use it",
             )
 
     def check_later_targets(self, first: ir.Step) -> None:
@@ -745,6 +766,7 @@ class FlowResolver(ResolverBase):
 def refs_in_flow_start(flow: ir.Flow) -> set[str]:
     """The names the flow's method reads before its calls: in its log and its updates."""
     refs = ir.refs_in(flow.log)
+    refs += [r for req in flow.requires for r in ir.refs_in(req.condition)]
     for update in flow.updates:
         refs += ir.refs_in(update.value) + ir.refs_in(update.key)
     return {r.name for r in refs}

@@ -1,0 +1,149 @@
+"""`require:` conditions: what the expression language accepts, how it types, and the located
+error every hostile or ill-typed condition gets (never a traceback)."""
+
+from __future__ import annotations
+
+import pytest
+
+from xccgen import ir
+from xccgen.errors import SpecError
+from xccgen.pipeline import load_contract
+from xccgen.render import samples
+
+BASE = """\
+contract:
+  name: demo
+  state:
+    limit: {type: U128, default: "1000"}
+    owner: {type: AccountId, default: owner.near}
+types:
+  Pair: {base: string, size: u32}
+externals:
+  pool:
+    account: pool.near
+    methods:
+      get_quote: {args: {amount_in: U128}, returns: U128}
+flows:
+  f:
+    payable: true
+    params: {amount: U128, pair: Pair, n: i32, big: u64}
+    require: %s
+    call: {call: pool.get_quote, args: {amount_in: "{amount}"}}
+    then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
+  other:
+    params: {secret: u8}
+    call: {call: pool.get_quote, args: {amount_in: "1"}}
+    then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
+"""
+
+
+def load(write_spec, require: str) -> ir.Flow:
+    contract = load_contract(write_spec(BASE % require))
+    return next(f for f in contract.flows if f.name == "f")
+
+
+def problems(write_spec, require: str) -> list[str]:
+    with pytest.raises(SpecError) as info:
+        load(write_spec, require)
+    return info.value.problems
+
+
+def test_conditions_type_and_keep_their_messages(write_spec):
+    flow = load(
+        write_spec,
+        '[{if: "{amount} > 0", else: "amount must be positive"}, "{deposit} >= {amount} * 2"]',
+    )
+    first, second = flow.requires
+    assert first.message == "amount must be positive"
+    assert second.message == "f: requirement failed: {deposit} >= {amount} * 2"
+    product = second.condition.args[1]
+    assert product.op == "*" and product.type == ir.U128  # the literal took U128
+    assert product.args[1] == ir.Lit("2", ir.U128)
+
+
+def test_two_literals_are_both_i64(write_spec):
+    """Found by the hostile harness: `1 > 2` once crashed the typer."""
+    (requirement,) = load(write_spec, '["1 > 2 || 7 % 3 == 1"]').requires
+    left = requirement.condition.args[0]
+    assert left.args == (ir.Lit(1, ir.Type("i64")), ir.Lit(2, ir.Type("i64")))
+
+
+def test_negated_comparisons_read_as_their_inverse(write_spec):
+    (requirement,) = load(write_spec, '["!({n} < 0)"]').requires
+    assert requirement.condition.op == ">="
+
+
+CASES = {
+    "trailing garbage": (
+        '"{amount} > 0 ; drop"',
+        "cannot read the condition `{amount} > 0 ; drop`",
+    ),
+    "unbalanced parentheses": ('"({amount} > (0)"', "cannot read the condition"),
+    "unknown name": ('"{amout} > 0"', "no value named 'amout' here (did you mean 'amount'?)"),
+    "another flow's value": ('"{secret} > 0"', "no value named 'secret' here"),
+    "unicode lookalike operator": ('"{amount} ＞ 0"', "cannot read the condition"),
+    "cyrillic name": ('"{аmount} > 0"', "cannot read the condition"),
+    "comparing amounts with text": ('"{amount} == \\"x\\""', "cannot compare U128 with string"),
+    "mixing integer types": ('"{n} + {big} > 0"', "cannot add i32 and u64"),
+    "arithmetic on text": ('"{pair.base} + 1 > 0"', "`+` is arithmetic on numbers, not string"),
+    "not a condition": ('"{amount} + 1"', "a condition is true or false; `{amount} + 1` is U128"),
+    "ordering text": ('"{pair.base} < \\"b\\""', "`<` compares numbers; string has only == and !="),
+    "unknown field": ('"{pair.sise} > 0"', "Pair has no field 'sise' (did you mean 'size'?)"),
+    "literal too big": ('"{n} > 3000000000"', "3000000000 does not fit in i32"),
+    "always true": ('"{amount} >= 0"', "`{amount} >= 0` is always true"),
+    "len of a number": ('"len({n}) > 0"', "len(...) is of a list or text, not i32"),
+    "negating a number": ('"!{n}"', "`!` takes true or false, not i32"),
+    "very long": ('"' + "{n} > 1 && " * 1000 + '{n} > 1"', "characters long (at most 1,000)"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_bad_condition_is_one_located_error(write_spec, name):
+    require, expected = CASES[name]
+    found = problems(write_spec, f"[{require}]")
+    assert any(expected in p for p in found), found
+    assert all("spec.yaml:" in p and "flows.f.require[0]" in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    "condition, env, expected",
+    [
+        ("{n} / 2 == -3", {"n": -7}, True),  # truncation toward zero, as Rust and BigInt
+        ("{n} % 2 == -1", {"n": -7}, True),  # the sign of the dividend
+        ("len({pair.base}) == 2", {"pair": {"base": "é", "size": 1}}, True),  # UTF-8 bytes
+        (
+            "{big} + 1 > 0",
+            {"big": 2**64 - 1},
+            "arithmetic overflow or division by zero in `{big} + 1`",
+        ),
+        (
+            "{n} / ({n} - {n}) > 0",
+            {"n": 3},
+            "arithmetic overflow or division by zero in `{n} / ({n} - {n})`",
+        ),
+    ],
+)
+def test_the_reference_evaluator(write_spec, condition, env, expected):
+    """samples.evaluate_condition is the rule both builds implement (and the unit tests use)."""
+    (requirement,) = load(write_spec, f'["{condition}"]').requires
+    if isinstance(expected, str):
+        with pytest.raises(samples.ConditionAbort) as info:
+            samples.evaluate_condition(requirement.condition, env)
+        assert str(info.value) == expected
+    else:
+        assert samples.evaluate_condition(requirement.condition, env) is expected
+
+
+def test_unit_tests_call_the_flow_with_values_its_guards_accept(write_spec):
+    flow = load(write_spec, '["{pair.size} % 2 == 0 && {n} > 5 && {amount} >= 100"]')
+    args, refused = samples.flow_args(
+        flow, {s.name: s for s in load_contract(write_spec(BASE % "[]")).structs}, {}
+    )
+    assert refused is None
+    assert args["pair"]["size"] % 2 == 0 and args["n"] > 5 and int(args["amount"]) >= 100
+
+
+def test_a_guard_no_sample_passes_is_expected_to_refuse(write_spec):
+    flow = load(write_spec, '[{if: "{n} == 12345", else: "n must be 12345"}]')
+    structs = {s.name: s for s in load_contract(write_spec(BASE % "[]")).structs}
+    assert samples.flow_args(flow, structs, {})[1] == "n must be 12345"
