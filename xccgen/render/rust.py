@@ -119,6 +119,18 @@ def args_structs(contract: ir.Contract) -> dict[tuple[str, str], ArgsStruct]:
     return out
 
 
+def _is_zero(lit: ir.Lit) -> bool:
+    """Whether a literal is what Rust's `Default` gives its type (clippy's derivable_impls)."""
+    t, value = lit.type, lit.value
+    if t.name == "Option":
+        return value is None
+    if t.is_int:
+        return value == 0
+    if t.name == "bool":
+        return value is False
+    return t.name in ("string", "Vec") and not value
+
+
 def _is_copy(t: ir.Type) -> bool:
     """Rust `Copy` types: numbers, bools, and optionals of them (clippy rejects their clone)."""
     return _copied(t) or (t.name == "Option" and _is_copy(t.item))
@@ -380,6 +392,13 @@ class RustApi:
         its entries live under it."""
         fields = [f.name for f in self.contract.collections]
         return [_pascal(n) for n in fields + [f.lock_field for f in self.contract.caller_locks]]
+
+    def derives_default(self) -> bool:
+        """Whether a fresh contract is all zero values (`0`, `false`, empty text and lists,
+        `None`): it then derives `Default`, as clippy asks of such an impl."""
+        if self.contract.requires_init or self.contract.caller_locks:
+            return False
+        return all(f.default is not None and _is_zero(f.default) for f in self.contract.state)
 
     def updated_collections(self, flow: ir.Flow) -> list[str]:
         """The collection fields the flow's updates write (flushed before storage is measured)."""
