@@ -93,6 +93,14 @@ class Type:
         return self.name in ("U64", "U128")
 
     @property
+    def value_range(self) -> tuple[int, int]:
+        """[lo, end) of the values of an integer or U64/U128 type."""
+        if self.is_big:
+            return 0, 2 ** (64 if self.name == "U64" else 128)
+        bits = INT_BITS[self.name]
+        return (-(2 ** (bits - 1)), 2 ** (bits - 1)) if self.name[0] == "i" else (0, 2**bits)
+
+    @property
     def is_stringy(self) -> bool:
         return self.name in ("string", "AccountId")
 
@@ -276,11 +284,26 @@ def step_refs(step: Step) -> list[Ref]:
     return refs
 
 
+def method_refs(flow: Flow) -> list[Ref]:
+    """The values the flow's method reads before it schedules its calls: in its `require:`,
+    its log and its updates (their values and map keys)."""
+    refs = [r for req in flow.requires for r in refs_in(req.condition)] + refs_in(flow.log)
+    return refs + [r for u in flow.updates for r in refs_in(u.value) + refs_in(u.key)]
+
+
+def can_fail(slots, collect: Type | None, item_failure: str, reductions) -> bool:
+    """Whether a callback can take its failure branch: a critical result missing, a fan-out
+    item failing under `fail`, or a reduction with no value."""
+    return (
+        any(s.critical for s in slots)
+        or (collect is not None and item_failure == "fail")
+        or any(r.can_fail for r in reductions)
+    )
+
+
 def flow_uses_caller(flow: Flow) -> bool:
     """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
-    refs = refs_in(flow.log) + [r for u in flow.updates for r in refs_in(u.value) + refs_in(u.key)]
-    refs += [r for req in flow.requires for r in refs_in(req.condition)]
-    refs += step_refs(flow.step) + list(flow.step.callback.params)
+    refs = method_refs(flow) + step_refs(flow.step) + list(flow.step.callback.params)
     return flow.lock_per_caller or flow.storage_by_caller or any(r.source == "caller" for r in refs)
 
 
@@ -459,13 +482,8 @@ class Callback:
 
     @property
     def can_fail(self) -> bool:
-        """Whether it can take the failure branch: a critical result missing, a fan-out item
-        failing under `fail`, or a reduction with no value."""
-        return (
-            any(s.critical for s in self.slots)
-            or (self.collect is not None and self.item_failure == "fail")
-            or any(r.can_fail for r in self.reductions)
-        )
+        """Whether it can take the failure branch (see `can_fail`)."""
+        return can_fail(self.slots, self.collect, self.item_failure, self.reductions)
 
     @property
     def needs_items(self) -> bool:

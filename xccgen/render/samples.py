@@ -227,7 +227,7 @@ def reduce_value(reduction: ir.Reduction, env: dict[str, Any]) -> Any:
     as_type = str if reduction.key_type.is_big else int
     if op == "sum":
         total = sum(numbers)
-        lo, end = int_range(reduction.key_type)
+        lo, end = reduction.key_type.value_range
         return as_type(total) if lo <= total < end else NOTHING
     if not numbers:
         return NOTHING
@@ -235,14 +235,6 @@ def reduce_value(reduction: ir.Reduction, env: dict[str, Any]) -> Any:
         return as_type((min if op == "min" else max)(numbers))
     best = (min if op == "argmin" else max)(numbers)
     return env["items"][numbers.index(best)]
-
-
-def int_range(t: ir.Type) -> tuple[int, int]:
-    """[lo, end) of an integer type's values."""
-    if t.is_big:
-        return 0, 2 ** (64 if t.name == "U64" else 128)
-    bits = ir.INT_BITS[t.name]
-    return (-(2 ** (bits - 1)), 2 ** (bits - 1)) if t.name[0] == "i" else (0, 2**bits)
 
 
 # ---------------------------------------------------------------------------- conditions
@@ -296,7 +288,7 @@ def evaluate_condition(expr: ir.Expr, env: dict[str, Any]) -> Any:
         value = left - right * (abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1))
     else:
         value = {"+": left + right, "-": left - right, "*": left * right}[op]
-    lo, end = int_range(expr.type)
+    lo, end = expr.type.value_range
     if not lo <= value < end or (op == "%" and right == -1 and left == lo and lo < 0):
         raise ConditionAbort(expr.overflow_message)
     return value
@@ -338,7 +330,7 @@ def flow_args(
 def _candidates(t: ir.Type, structs: dict[str, ir.Struct]) -> list[Any]:
     plain = sample(t, structs)
     if t.is_int:
-        lo, end = int_range(t)
+        lo, end = t.value_range
         return [plain] + [v for v in INT_CANDIDATES if lo <= v < end and v != plain]
     if t.is_big:
         return [plain] + [str(v) for v in INT_CANDIDATES if str(v) != plain]

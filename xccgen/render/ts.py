@@ -480,19 +480,10 @@ class TsApi:
             for r in step.callback.reductions
             if r.op in NUMERIC_REDUCERS
         }
-        out = []
-        for t in sorted(types, key=lambda t: t.name):
-            if t.is_big:
-                lo, end = "0n", f"2n ** {self.big_bits(t)}"
-            else:
-                bits = ir.INT_BITS[t.name]
-                lo, end = (
-                    (f"-(2n ** {bits - 1}n)", f"2n ** {bits - 1}n")
-                    if t.name.startswith("i")
-                    else ("0n", f"2n ** {bits}n")
-                )
-            out.append((f"NUMERIC_{t.name.upper()}", t, lo, end))
-        return out
+        return [
+            (f"NUMERIC_{t.name.upper()}", t, *_bigint_range(t))
+            for t in sorted(types, key=lambda t: t.name)
+        ]
 
     def from_bigint(self, t: ir.Type, value: str) -> str:
         """A bigint `value` as a value of numeric type `t`: `String(v)`, `Number(v)`, `v`."""

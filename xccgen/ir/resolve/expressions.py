@@ -189,7 +189,7 @@ class Typer:
         if not isinstance(value, _Literal):
             return value
         type_ = type_ or ir.Type("i64")
-        lo, end = _int_range(type_)
+        lo, end = type_.value_range
         if not lo <= value.value < end:
             raise ExpressionError(f"{value.value} does not fit in {type_.spec}")
         return ir.Lit(str(value.value) if type_.is_big else value.value, type_)
@@ -228,7 +228,7 @@ class Typer:
         if constant is not None:
             raise ExpressionError(
                 f"`{self.source(node)}` is always {constant}: no {left.type.spec} is outside "
-                f"{_int_range(left.type)[0]}..{_int_range(left.type)[1] - 1}; leave it out"
+                f"{left.type.value_range[0]}..{left.type.value_range[1] - 1}; leave it out"
             )
         return ir.Op(op, (left, right), ir.BOOL, self.source(node))
 
@@ -248,7 +248,7 @@ def _constant_comparison(left: ir.Expr, op: str, right: ir.Expr) -> str | None:
         left, op, right = right, MIRROR[op], left
     if not isinstance(right, ir.Lit) or isinstance(left, ir.Lit) or not _numeric(left.type):
         return None
-    lo, end = _int_range(left.type)
+    lo, end = left.type.value_range
     value = int(right.value)
     always = {
         (">=", lo): "true",
@@ -264,13 +264,6 @@ _VERB = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "%": "divi
 
 def _numeric(t: ir.Type) -> bool:
     return t.is_int or t.is_big
-
-
-def _int_range(t: ir.Type) -> tuple[int, int]:
-    if t.is_big:
-        return 0, 2 ** (64 if t.name == "U64" else 128)
-    bits = ir.INT_BITS[t.name]
-    return (-(2 ** (bits - 1)), 2 ** (bits - 1)) if t.name[0] == "i" else (0, 2**bits)
 
 
 def _unquote(text: str) -> str:

@@ -116,8 +116,7 @@ class FlowResolver(ResolverBase):
                         "with `storage: caller` the attached deposit pays for storage, so no call "
                         "forwards it; attach a fixed amount, or drop `storage: caller`",
                     )
-        early = refs_in_flow_start(flow)
-        if "deposit" in early:
+        if "deposit" in {r.name for r in ir.method_refs(flow)}:
             self.fail(
                 spath,
                 "with `storage: caller`, {deposit} is what the storage costs, known only after "
@@ -611,11 +610,7 @@ class FlowResolver(ResolverBase):
         )
         failure_spec = then.on_failure or m.Branch()
         failure_value = None
-        can_fail = (
-            any(s.critical for s in slots)
-            or (collect is not None and item_failure == "fail")
-            or any(r.can_fail for r in reductions)
-        )
+        can_fail = ir.can_fail(slots, collect, item_failure, reductions)
         if failure_spec.return_ is not None:
             if returns is None:
                 raise self.abort(
@@ -761,12 +756,3 @@ class FlowResolver(ResolverBase):
         if value is None:
             return self.defaults["callback_gas"]
         return self.gas(path, value)
-
-
-def refs_in_flow_start(flow: ir.Flow) -> set[str]:
-    """The names the flow's method reads before its calls: in its log and its updates."""
-    refs = ir.refs_in(flow.log)
-    refs += [r for req in flow.requires for r in ir.refs_in(req.condition)]
-    for update in flow.updates:
-        refs += ir.refs_in(update.value) + ir.refs_in(update.key)
-    return {r.name for r in refs}
