@@ -9,6 +9,7 @@ from xccgen.dsl import (
     Flow,
     Init,
     Method,
+    Requirement,
     Spec,
     State,
     Step,
@@ -24,8 +25,15 @@ spec = Spec(
             "dex_account": State(type="AccountId", default="dex.testnet"),
             "lending_account": State(type="AccountId", default="lending.testnet"),
             "trades_started": State(type="u64", default=0),
+            "min_ratio": State(
+                type="u32",
+                default=150,
+                description="The lowest collateral ratio (percent) to trade at.",
+            ),
         },
-        init=Init(name="init", private=True, params=["dex_account", "lending_account"]),
+        init=Init(
+            name="init", private=True, params=["dex_account", "lending_account", "min_ratio"]
+        ),
     ),
     types={"TradeReceipt": {"filled": "bool", "price": "U128", "amount": "U128"}},
     externals={
@@ -72,6 +80,11 @@ spec = Spec(
                     return_={"value": {"filled": False, "price": "0", "amount": "0"}},
                 ),
                 next=Step(
+                    when="{ratio} >= {min_ratio}",
+                    otherwise=Branch(
+                        log="Collateral ratio {ratio} is below {min_ratio}; trade cancelled",
+                        return_={"value": {"filled": False, "price": "0", "amount": "0"}},
+                    ),
                     call=Call(
                         call="dex.execute_trade",
                         args={
@@ -95,6 +108,12 @@ spec = Spec(
                 ),
             ),
             description="Trade PAIR with the attached deposit once the price and the ratio are known.",
+            require=[
+                Requirement(
+                    if_="len({pair}) >= 3 && len({pair}) <= 32",
+                    else_="pair must be 3 to 32 bytes, like NEAR/USDC",
+                )
+            ],
             params={"pair": "string"},
             payable=True,
             log="Starting a leveraged trade of {pair} for {caller}",
@@ -106,7 +125,7 @@ spec = Spec(
         {
             "name": "trade_filled",
             "deploy": {"dex": "market", "lending": "market"},
-            "init": {"dex_account": "dex", "lending_account": "lending"},
+            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 120},
             "call": {"call": "leveraged_trade", "args": {"pair": "NEAR/USDC"}, "deposit": "2 NEAR"},
             "expect": {
                 "return": {"filled": True, "price": "100", "amount": "2000000000000000000000000"},
@@ -122,7 +141,7 @@ spec = Spec(
             "name": "price_unavailable",
             "description": "The first step fails; the second is never scheduled and the deposit comes back.",
             "deploy": {"dex": "market", "lending": "market"},
-            "init": {"dex_account": "dex", "lending_account": "lending"},
+            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 120},
             "call": {"call": "leveraged_trade", "args": {"pair": "BAD/PAIR"}, "deposit": "2 NEAR"},
             "expect": {
                 "return": {"filled": False, "price": "0", "amount": "0"},
@@ -141,7 +160,7 @@ spec = Spec(
             "name": "trade_rejected",
             "description": "Both reads succeed but the DEX rejects the trade in the second step.",
             "deploy": {"dex": "market", "lending": "market"},
-            "init": {"dex_account": "dex", "lending_account": "lending"},
+            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 120},
             "call": {"call": "leveraged_trade", "args": {"pair": "NO/FILL"}, "deposit": "2 NEAR"},
             "expect": {
                 "return": {"filled": False, "price": "0", "amount": "0"},
@@ -152,6 +171,37 @@ spec = Spec(
                 ],
                 "views": [{"view": "get_trades_started", "returns": 0}],
                 "balances": {"caller": {"at_least": "-0.05 NEAR"}},
+            },
+        },
+        {
+            "name": "ratio_too_low",
+            "description": "Both reads succeed but the ratio is below min_ratio; nothing trades, all comes back.",
+            "deploy": {"dex": "market", "lending": "market"},
+            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 200},
+            "call": {"call": "leveraged_trade", "args": {"pair": "NEAR/USDC"}, "deposit": "2 NEAR"},
+            "expect": {
+                "return": {"filled": False, "price": "0", "amount": "0"},
+                "logs": [
+                    "Collateral ratio 150 is below 200; trade cancelled",
+                    "Refunding 2000000000000000000000000 yoctoNEAR to {caller}",
+                ],
+                "views": [
+                    {"view": "get_trades_started", "returns": 0},
+                    {"view": "dex.trades", "returns": 0},
+                ],
+                "balances": {"caller": {"at_least": "-0.05 NEAR"}},
+            },
+        },
+        {
+            "name": "pair_refused",
+            "description": "The guard on the pair refuses before anything happens.",
+            "deploy": {"dex": "market", "lending": "market"},
+            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 120},
+            "call": {"call": "leveraged_trade", "args": {"pair": "NE"}, "deposit": "2 NEAR"},
+            "expect": {
+                "status": "failure",
+                "error": "pair must be 3 to 32 bytes, like NEAR/USDC",
+                "views": [{"view": "get_trades_started", "returns": 0}],
             },
         },
     ],

@@ -147,3 +147,139 @@ def test_a_guard_no_sample_passes_is_expected_to_refuse(write_spec):
     flow = load(write_spec, '[{if: "{n} == 12345", else: "n must be 12345"}]')
     structs = {s.name: s for s in load_contract(write_spec(BASE % "[]")).structs}
     assert samples.flow_args(flow, structs, {})[1] == "n must be 12345"
+
+
+# ------------------------------------------------------------------ `when:` between steps
+
+WHEN = """\
+contract:
+  name: demo
+  state:
+    floor: {type: U128, default: "10"}
+externals:
+  pool:
+    account: pool.near
+    methods:
+      get_quote: {args: {amount_in: U128}, returns: U128}
+flows:
+  f:
+    payable: true
+    params: {amount: U128}
+    update: {floor: {set: "{amount}"}}
+    parallel:
+      - {call: pool.get_quote, args: {amount_in: "{amount}"}, as: quote, critical: true}
+      - {call: pool.get_quote, args: {amount_in: "1"}, as: unit, critical: true}
+    then:
+      gas: 40 Tgas
+      on_failure: {return: {value: "0"}}
+      next:
+%s
+        call: {call: pool.get_quote, args: {amount_in: "{unit}"}}
+        then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
+  other:
+    params: {secret: u8}
+    call: {call: pool.get_quote, args: {amount_in: "1"}}
+    then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
+"""
+
+
+def load_when(write_spec, when: str) -> ir.Flow:
+    contract = load_contract(write_spec(WHEN % when))
+    return next(f for f in contract.flows if f.name == "f")
+
+
+def test_a_when_condition_types_over_the_callbacks_values(write_spec):
+    flow = load_when(
+        write_spec,
+        '        when: "{quote} * 2 >= {amount} && {quote} > {floor}"\n'
+        '        otherwise: {log: "too low: {quote}", return: {value: "1"}}',
+    )
+    step = flow.steps()[1]
+    assert step.when.text == "{quote} * 2 >= {amount} && {quote} > {floor}"
+    assert step.when.otherwise.value.value == "1"
+    # `amount` is carried into the first callback, which checks the condition.
+    assert "amount" in {p.name for p in flow.step.callback.params}
+    # Negated as a reader writes it: De Morgan, comparisons inverted.
+    refused = step.when.refused
+    assert refused.op == "||" and [a.op for a in refused.args] == ["<", "<="]
+
+
+def test_a_when_without_otherwise_logs_the_condition(write_spec):
+    flow = load_when(
+        write_spec, '        when: "{quote} > 5"\n        otherwise: {return: {value: "0"}}'
+    )
+    (text,) = flow.steps()[1].when.otherwise.log.parts
+    assert text == "f: condition failed: {quote} > 5"
+
+
+WHEN_CASES = {
+    "hostile text": (
+        '        when: "{quote} > 0 ; drop"',
+        "flows.f.then.next.when",
+        "cannot read",
+    ),
+    "unbalanced": ('        when: "({quote} > 0"', "flows.f.then.next.when", "cannot read"),
+    "another flow's value": (
+        '        when: "{secret} > 0"\n        otherwise: {return: {value: "0"}}',
+        "flows.f.then.next.when",
+        "no value named 'secret' here",
+    ),
+    "lookalike": ('        when: "{quote} ＞ 0"', "flows.f.then.next.when", "cannot read"),
+    "type mismatch": (
+        '        when: "{quote} == \\"x\\""\n        otherwise: {return: {value: "0"}}',
+        "flows.f.then.next.when",
+        "cannot compare U128 with string",
+    ),
+    "very long": (
+        '        when: "' + "{quote} > 1 && " * 700 + '{quote} > 1"',
+        "flows.f.then.next.when",
+        "characters long",
+    ),
+    "no return when the flow returns": (
+        '        when: "{quote} > 5"',
+        "flows.f.then.next.otherwise",
+        "`otherwise:` needs `return: <U128>`",
+    ),
+    "otherwise alone": (
+        '        otherwise: {return: {value: "0"}}',
+        "flows.f.then.next.otherwise",
+        "add the `when:`",
+    ),
+    "wrong return type": (
+        '        when: "{quote} > 5"\n        otherwise: {return: {value: true}}',
+        "flows.f.then.next.otherwise.return",
+        "",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(WHEN_CASES))
+def test_a_bad_when_is_one_located_error(write_spec, name):
+    when, where, expected = WHEN_CASES[name]
+    with pytest.raises(SpecError) as info:
+        load_when(write_spec, when)
+    found = info.value.problems
+    assert any(expected in p and where in p and "spec.yaml:" in p for p in found), found
+
+
+def test_when_on_a_flows_first_step_points_to_require(write_spec):
+    text = WHEN.replace("    payable: true\n", '    payable: true\n    when: "{amount} > 0"\n', 1)
+    with pytest.raises(SpecError) as info:
+        load_contract(write_spec(text % '        when: "{quote} > 0"'))
+    assert any("flows.f.when" in p and "`require:`" in p for p in info.value.problems)
+
+
+def test_unit_tests_answer_values_that_pass_and_refuse_the_condition(write_spec):
+    flow = load_when(
+        write_spec,
+        '        when: "{quote} % 4 == 3"\n        otherwise: {return: {value: "9"}}',
+    )
+    cases = {
+        c["branch"]: c
+        for c in samples.callback_cases(flow, {}, {"floor": "10"})
+        if c["callback"] is flow.step.callback
+    }
+    assert cases["success"]["expect_promise"] and int(cases["success"]["results"][0][1:-1]) % 4 == 3
+    refused = cases["refused"]
+    assert refused["expected"] == "9" and refused["refund"] and not refused["expect_promise"]
+    assert int(refused["results"][0][1:-1]) % 4 != 3

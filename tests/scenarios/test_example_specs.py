@@ -20,7 +20,8 @@ def test_scenarios_pass_on_every_target(spec, cli, monkeypatch, tmp_path):
 
 # Test specs whose scenarios exercise a feature on both builds (the generator tests compile them).
 FEATURE_SPECS = [
-    REPO / "tests" / "generator" / "specs" / f"{name}.yaml" for name in ("registry", "guards")
+    REPO / "tests" / "generator" / "specs" / f"{name}.yaml"
+    for name in ("registry", "guards", "conditions")
 ]
 
 

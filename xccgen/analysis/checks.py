@@ -193,7 +193,7 @@ def _refs_of_callback(callback: ir.Callback) -> list[ir.Ref]:
     refs += [r for reduction in callback.reductions for r in reduction.sources]
     nxt = callback.success.next
     if nxt is not None:
-        refs += ir.step_refs(nxt) + list(nxt.callback.params)
+        refs += ir.step_refs(nxt) + ir.condition_refs(nxt.when) + list(nxt.callback.params)
     return refs
 
 

@@ -28,9 +28,21 @@ def flow_graph(flow: ir.Flow) -> tuple[list[Node], list[Edge]]:
     nodes = [Node(flow.name, f"{flow.name}()" + (" payable" if flow.payable else ""), "flow")]
     edges: list[Edge] = []
     source = flow.name
+    undo = (["rollback"] if flow.rollback and flow.updates else []) + (
+        ["refund"] if flow.payable else []
+    )
     for number, step in enumerate(flow.steps(), start=1):
         callback = step.callback
         call_ids = []
+        when = ""
+        if step.when is not None:
+            # The previous callback checks the step's condition, and refuses as a failure does.
+            when = f"when {_short(step.when.text)}: "
+            refused_id = f"{source}_refused"
+            value = _value_label(step.when.otherwise.value)
+            nodes.append(Node(refused_id, f"return {value}" if value else "done", "end"))
+            label = f"not {_short(step.when.text)}" + (": " + ", ".join(undo) if undo else "")
+            edges.append(Edge(source, refused_id, label, "failure"))
         copies = step.fan_out.count if step.fan_out else 1
         groups = (
             [step.calls] if step.kind in ("batch",) or step.fan_out else [[c] for c in step.calls]
@@ -46,16 +58,13 @@ def flow_graph(flow: ir.Flow) -> tuple[list[Node], list[Edge]]:
             where = f" @ {calls[0].target_label}" if calls[0].account is not None else ""
             label = f"{calls[0].external.name}{where}: {names}{times}"
             nodes.append(Node(node_id, label, "call"))
-            edges.append(Edge(source, node_id, _call_label(calls), "call"))
+            edges.append(Edge(source, node_id, when + _call_label(calls), "call"))
             call_ids.append(node_id)
         nodes.append(Node(callback.name, f"{callback.name} (private)", "callback"))
         for node_id in call_ids:
             edges.append(Edge(node_id, callback.name, "result", "then"))
         failure_id = f"{callback.name}_failed"
         if callback.can_fail:
-            undo = (["rollback"] if flow.rollback and flow.updates else []) + (
-                ["refund"] if flow.payable else []
-            )
             label = "failure" + (": " + ", ".join(undo) if undo else "")
             value = _value_label(callback.failure.value)
             nodes.append(Node(failure_id, f"return {value}" if value else "done", "end"))

@@ -237,6 +237,29 @@ class MapEntry:
 Target = Ref | FieldOf | MapEntry  # what a call's `account:` may name
 
 
+INVERSE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+
+def negated(expr: Expr) -> Expr:
+    """`!expr` without a leading `!` where one can go: comparisons invert, `&&` and `||` swap
+    (De Morgan, which keeps their evaluation order), `!!x` is `x`."""
+    if isinstance(expr, Op) and expr.op in INVERSE:
+        return Op(INVERSE[expr.op], expr.args, expr.type, expr.text)
+    if isinstance(expr, Op) and expr.op in ("&&", "||"):
+        swapped = "||" if expr.op == "&&" else "&&"
+        return Op(swapped, tuple(negated(a) for a in expr.args), expr.type, expr.text)
+    if isinstance(expr, Op) and expr.op == "!":
+        return expr.args[0]
+    return Op("!", (expr,), BOOL, getattr(expr, "text", ""))
+
+
+def has_arithmetic(expr: Expr) -> bool:
+    """Whether a condition computes (`+ - * / %`), and so can overflow or divide by zero."""
+    if isinstance(expr, Op):
+        return expr.op in ("+", "-", "*", "/", "%") or any(has_arithmetic(a) for a in expr.args)
+    return False
+
+
 def refs_in(expr: Expr | None) -> list[Ref]:
     if expr is None or isinstance(expr, Lit):
         return []
@@ -255,14 +278,21 @@ def refs_in(expr: Expr | None) -> list[Ref]:
 
 def success_reads(callback: Callback, name: str) -> bool:
     """Whether the callback's success branch uses the value `name`: in its log, its value, or
-    the arguments and carried context of the step it schedules next."""
+    the condition, arguments and carried context of the step it schedules next."""
     branch = callback.success
     refs = refs_in(branch.log) + refs_in(branch.value)
     refs += [r for reduction in callback.reductions for r in reduction.sources]
     if branch.next is not None:
-        refs += step_refs(branch.next)
+        refs += step_refs(branch.next) + condition_refs(branch.next.when)
         refs += list(branch.next.callback.params)
     return any(r.name == name for r in refs)
+
+
+def condition_refs(when: Condition | None) -> list[Ref]:
+    """The values a step's `when:` reads, in its condition and its `otherwise` branch."""
+    if when is None:
+        return []
+    return refs_in(when.expr) + refs_in(when.otherwise.log) + refs_in(when.otherwise.value)
 
 
 def target_refs(call: Call) -> list[Ref]:
@@ -516,11 +546,29 @@ class FanOut:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A later step's `when:`: checked by the callback before it schedules the step. When it
+    does not hold, or its arithmetic overflows, the flow takes the failure path with
+    `otherwise`'s log and value (rollback, refund)."""
+
+    expr: Expr
+    text: str
+    otherwise: Branch
+    path: tuple = ()
+
+    @property
+    def refused(self) -> Expr:
+        """The condition negated, as a reader writes it: `a < b` for `!(a >= b)`."""
+        return negated(self.expr)
+
+
+@dataclass(frozen=True)
 class Step:
     kind: Literal["call", "batch", "parallel", "fan_out"]
     calls: tuple[Call, ...]
     callback: Callback
     fan_out: FanOut | None = None
+    when: Condition | None = None
 
     @property
     def target(self) -> External:
@@ -584,6 +632,11 @@ class Flow:
             out.append(step)
             step = step.callback.success.next
         return out
+
+    def conditions(self) -> list[Expr]:
+        """Every condition the flow checks: its `require:`, then each later step's `when:`."""
+        whens = [s.when.expr for s in self.steps() if s.when is not None]
+        return [r.condition for r in self.requires] + whens
 
     def runtime_fan_outs(self) -> list[FanOut]:
         """The fan-outs over lists the caller passes, each checked when the flow starts."""

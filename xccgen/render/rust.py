@@ -322,25 +322,33 @@ class RustApi:
         text = self._ref(ref)
         return text if _is_copy(ref.type) else f"{text}.clone()"
 
-    def condition(self, expr: ir.Expr) -> str:
-        """A `require:` condition as a Rust `bool` expression. Numbers are compared and
-        computed as their plain integers (`amount.0` for U128); arithmetic is checked and
-        aborts with the same message as the TypeScript build."""
+    def condition(self, expr: ir.Expr, fallible: str | None = None) -> str:
+        """A condition as a Rust `bool` expression. Numbers are compared and computed as their
+        plain integers (`amount.0` for U128); arithmetic is checked and aborts with the same
+        message as the TypeScript build, or, with `fallible` (a block label), breaks out of
+        that block with `Err(message)` (a callback's `when:`, which must not abort)."""
         if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):
-            left, right = (self.condition(a) for a in expr.args)
+            left, right = (self.condition(a, fallible) for a in expr.args)
             return f"({left} {expr.op} {right})"
         if isinstance(expr, ir.Op) and expr.op == "!":
-            return f"!({self.condition(expr.args[0])})"
+            return f"!({self.condition(expr.args[0], fallible)})"
         if isinstance(expr, ir.Op) and expr.type == ir.BOOL:  # a comparison
             left, right = expr.args
             if left.type.is_stringy:
                 return f"{self._text(left)} {expr.op} {self._text(right)}"
             if left.type == ir.BOOL:
-                return f"{self.condition(left)} {expr.op} {self.condition(right)}"
-            return f"{self._number(left)} {expr.op} {self._number(right)}"
+                return (
+                    f"{self.condition(left, fallible)} {expr.op} "
+                    f"{self.condition(right, fallible)}"
+                )
+            return f"{self._number(left, fallible)} {expr.op} {self._number(right, fallible)}"
         if isinstance(expr, ir.Lit):
             return "true" if expr.value else "false"
         return self._place(expr)
+
+    def condition_computes(self, expr: ir.Expr) -> bool:
+        """Whether a condition has arithmetic, which can overflow."""
+        return ir.has_arithmetic(expr)
 
     def _place(self, expr: ir.Expr) -> str:
         """A named value or a field of one: `amount`, `self.count`, `quote.amount_out`."""
@@ -354,7 +362,7 @@ class RustApi:
             return rust_str(expr.value)
         return f"{self._place(expr)}.as_str()"
 
-    def _number(self, expr: ir.Expr) -> str:
+    def _number(self, expr: ir.Expr, fallible: str | None = None) -> str:
         """A number of a condition as its plain integer type (u128 for U128)."""
         if isinstance(expr, ir.Lit):
             raw = {"U128": "u128", "U64": "u64"}.get(expr.type.name, expr.type.name)
@@ -364,13 +372,13 @@ class RustApi:
             (value,) = expr.args
             return f"({self._place(value)}.len() as u32)"
         if isinstance(expr, ir.Op):
-            left, right = (self._number(a) for a in expr.args)
-            method = CHECKED[expr.op]
+            left, right = (self._number(a, fallible) for a in expr.args)
+            checked = f"{left}.{CHECKED[expr.op]}({right})"
             message = rust_str(expr.overflow_message)
-            return (
-                f"{left}.{method}({right})"
-                f".unwrap_or_else(|| {self.sdk('env')}::panic_str({message}))"
-            )
+            if fallible:
+                escape = f"break '{fallible} Err({message})"
+                return f"match {checked} {{ Some(value) => value, None => {escape} }}"
+            return f"{checked}.unwrap_or_else(|| {self.sdk('env')}::panic_str({message}))"
         return self._place(expr) + (".0" if expr.type.is_big else "")
 
     def borrowed(self, expr: ir.Expr) -> str:

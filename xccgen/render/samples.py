@@ -126,8 +126,9 @@ def callback_cases(
     """For every callback: its arguments and, per branch, promise results and the expected value.
 
     Branches: `success` (every call answered with a sample value), `failure` (every call failed)
-    and `invalid` (every call answered bytes that are not JSON). A branch that schedules the next
-    step expects a promise (`expect_promise`) instead of a value.
+    and `invalid` (every call answered bytes that are not JSON). Before a step with `when:`,
+    `success` answers values that pass it and `refused` ones that do not (when samples of both
+    are found). A branch that schedules the next step expects a promise (`expect_promise`).
     """
     cases = []
     # A test that rolls back runs the flow first; it cannot when its `require:` refuses.
@@ -142,9 +143,18 @@ def callback_cases(
             fan_out = step.fan_out
             items = args[fan_out.over.name] if fan_out.runtime else [i.value for i in fan_out.over]
             slots = slots[: len(items)]
-        samples = {s.bind: sample(s.type, structs) for s in slots}
-        for branch in ("success", "failure", "invalid"):
-            env = {**(state or {}), **args}  # state fields a branch returns or logs, then names
+        base = {**(state or {}), **args}  # state fields a branch returns or logs, then names
+        plain = {s.bind: sample(s.type, structs) for s in slots}
+        branches = [("success", plain), ("failure", plain), ("invalid", plain)]
+        when = callback.success.next.when if callback.success.next is not None else None
+        if when is not None and step.fan_out is None:
+            passing = _answers(callback, slots, base, structs, want=True)
+            refusing = _answers(callback, slots, base, structs, want=False)
+            branches[0] = ("success", passing or plain)
+            if refusing is not None:
+                branches.append(("refused", refusing))
+        for branch, answers in branches:
+            env = dict(base)
 
             # Bytes that are not JSON are still a success for a call that returns nothing.
             def failed(slot: ir.Slot, branch=branch) -> bool:
@@ -155,7 +165,7 @@ def callback_cases(
                 env[slot.bind] = (
                     normalize(fallback.value, fallback.type, structs)
                     if fallback
-                    else samples[slot.bind]
+                    else answers[slot.bind]
                 )
             any_failed = any(failed(s) for s in slots)
             any_critical_failed = any(s.critical and failed(s) for s in slots)
@@ -166,23 +176,21 @@ def callback_cases(
                     env["results"] = [normalize(default.value, default.type, structs)] * len(items)
                     kept = list(items)
                 else:
-                    env["results"] = [] if any_failed else [samples[s.bind] for s in slots]
+                    env["results"] = [] if any_failed else [answers[s.bind] for s in slots]
                 env["items"] = kept
                 any_critical_failed = any_failed and callback.item_failure == "fail"
-            for reduction in callback.reductions:
-                value = reduce_value(reduction, env)
-                if value is NOTHING:
-                    any_critical_failed = True
-                    break
-                env[reduction.name] = value
+            any_critical_failed = not _reduce_into(callback, env) or any_critical_failed
+            refused = not any_critical_failed and when is not None and not holds(when, env)
             if any_critical_failed:
                 expected, promise = evaluate(callback.failure.value, env, structs), False
+            elif refused:
+                expected, promise = evaluate(when.otherwise.value, env, structs), False
             elif callback.success.next is not None:
                 expected, promise = None, True
             else:
                 expected, promise = evaluate(callback.success.value, env, structs), False
             results = [
-                json.dumps(samples[s.bind], separators=(",", ":")) if s.type is not None else ""
+                json.dumps(answers[s.bind], separators=(",", ":")) if s.type is not None else ""
                 for s in slots
             ]
             cases.append(
@@ -193,15 +201,39 @@ def callback_cases(
                     "results": results,
                     "expected": expected,
                     "expect_promise": promise,
-                    "logs_failure": any_failed,
-                    "refund": any_critical_failed and flow.payable,
-                    "rolls_back": any_critical_failed
+                    "logs_failure": any_failed or refused,
+                    "refund": (any_critical_failed or refused) and flow.payable,
+                    "rolls_back": (any_critical_failed or refused)
                     and flow.rollback
                     and bool(flow.updates)
                     and runs_flow,
                 }
             )
     return cases
+
+
+def _reduce_into(callback: ir.Callback, env: dict[str, Any]) -> bool:
+    """Adds the callback's reduced values to `env`; False when one has no value."""
+    for reduction in callback.reductions:
+        value = reduce_value(reduction, env)
+        if value is NOTHING:
+            return False
+        env[reduction.name] = value
+    return True
+
+
+def _answers(callback, slots, base, structs, want: bool) -> dict[str, Any] | None:
+    """Results of every call (the first tried) for which the next step's `when:` holds
+    (`want`) or does not; None when no values tried do."""
+    binds = [s.bind for s in slots]
+    choices = [_candidates(s.type, structs) if s.type else [None] for s in slots]
+    for index, values in enumerate(itertools.product(*choices)):
+        if index >= MAX_TRIES:
+            break
+        env = {**base, **dict(zip(binds, values, strict=True))}
+        if _reduce_into(callback, env) and holds(callback.success.next.when, env) == want:
+            return dict(zip(binds, values, strict=True))
+    return None
 
 
 NOTHING = object()  # a reduction with nothing to pick from, or a sum that overflows
@@ -292,6 +324,15 @@ def evaluate_condition(expr: ir.Expr, env: dict[str, Any]) -> Any:
     if not lo <= value < end or (op == "%" and right == -1 and left == lo and lo < 0):
         raise ConditionAbort(expr.overflow_message)
     return value
+
+
+def holds(when: ir.Condition, env: dict[str, Any]) -> bool:
+    """Whether a later step's `when:` holds over sample values; an overflow refuses, as in the
+    contract."""
+    try:
+        return bool(evaluate_condition(when.expr, env))
+    except ConditionAbort:
+        return False
 
 
 def failed_requirement(flow: ir.Flow, env: dict[str, Any]) -> str | None:

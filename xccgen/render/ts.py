@@ -82,6 +82,8 @@ LOCAL_MODULES = {
             "checkedBig",
             "quotient",
             "remainder",
+            "required",
+            "holds",
         )
     },
     **{
@@ -362,9 +364,14 @@ class TsApi:
             return ts_str(external.account)
         return f"this.{external.account.name}"
 
-    def condition(self, expr: ir.Expr) -> str:
-        """A `require:` condition as a TypeScript `boolean`. Numbers are compared and computed
-        as bigints, whatever their type; arithmetic is checked as in Rust (`checkedBig`)."""
+    def condition(self, expr: ir.Expr, on_overflow: str | None = None) -> str:
+        """A condition as a TypeScript `boolean`. Numbers are compared and computed as bigints,
+        whatever their type; arithmetic is checked as in Rust (`checkedBig`). A condition that
+        computes is wrapped by how an overflow ends: `abort` (`required`, a `require:`) or
+        `log` (`holds`, a `when:`, which then does not hold)."""
+        if on_overflow is not None and ir.has_arithmetic(expr):
+            wrapper = self.local({"abort": "required", "log": "holds"}[on_overflow])
+            return f"{wrapper}(() => {self.condition(expr)})"
         if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):
             left, right = (self.condition(a) for a in expr.args)
             return f"({left} {expr.op} {right})"
@@ -502,9 +509,14 @@ class TsApi:
         """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
         return ir.flow_uses_caller(flow)
 
-    def condition_arithmetic(self) -> bool:
-        """Whether a `require:` condition computes (checked.ts then has `checkedBig` & co)."""
-        return any(_has_arithmetic(r.condition) for f in self.contract.flows for r in f.requires)
+    def condition_arithmetic(self, kind: str | None = None) -> bool:
+        """Whether a condition computes (checked.ts then has `checkedBig` & co): any, or only
+        a `require:` (`kind="require"`, for `required`) or a `when:` (`"when"`, for `holds`)."""
+        return any(
+            ir.has_arithmetic(expr)
+            for flow in self.contract.flows
+            for expr in _conditions(flow, kind)
+        )
 
     def aborts(self) -> bool:
         """Whether a flow rejects a call itself (a held lock, a run-time list it cannot take):
@@ -626,16 +638,19 @@ def _names_in(t: ir.Type | None) -> set[str]:
     return {t.name}
 
 
-def _has_arithmetic(expr: ir.Expr) -> bool:
-    if isinstance(expr, ir.Op):
-        return expr.op in ("+", "-", "*", "/", "%") or any(_has_arithmetic(a) for a in expr.args)
-    return False
+def _conditions(flow: ir.Flow, kind: str | None) -> list[ir.Expr]:
+    """A flow's conditions: all, its `require:` ones, or its `when:` ones."""
+    if kind == "require":
+        return [r.condition for r in flow.requires]
+    if kind == "when":
+        return [s.when.expr for s in flow.steps() if s.when is not None]
+    return flow.conditions()
 
 
 def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
     """(output path, template, extra context) for every file of the TypeScript project."""
     needs_checked = any(u.op != "set" for f in contract.flows for u in f.updates) or any(
-        _has_arithmetic(req.condition) for f in contract.flows for req in f.requires
+        ir.has_arithmetic(expr) for f in contract.flows for expr in f.conditions()
     )
     needs_reduce = any(
         r.op in NUMERIC_REDUCERS

@@ -166,6 +166,10 @@ class Then(Model):
 
 
 class Step(Model):
+    # A later step only: a condition over the previous callback's values, and what the flow does
+    # when it does not hold (the failure path with this log and value).
+    when: StrictStr | None = None
+    otherwise: Branch | None = None
     call: Call | None = None
     batch: Batch | None = None
     parallel: list[Call] | None = None

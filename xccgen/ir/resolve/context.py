@@ -25,6 +25,11 @@ class CallbackContext(ResolverBase):
             for ref in ir.step_refs(nxt):
                 if ref.source not in ("result", "state", "item"):
                     needed[ref.name] = ref
+            for ref in ir.condition_refs(nxt.when):  # checked here, before the step
+                if ref.source in ("param", "caller", "deposit") or (
+                    ref.source == "result" and ref.name not in own
+                ):
+                    needed[ref.name] = ref
         if step.fan_out is not None and step.fan_out.runtime:
             # The callback pairs each result with its item, and reads as many as there are.
             needed[step.fan_out.over.name] = step.fan_out.over

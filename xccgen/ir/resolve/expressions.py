@@ -130,9 +130,9 @@ class Typer:
         if rule == "not_op":
             inner = self.fix(self.visit(node.children[0]))
             self.expect(inner, ir.BOOL, "!")
-            if isinstance(inner, ir.Op) and inner.op in INVERSE:
+            if isinstance(inner, ir.Op) and inner.op in ir.INVERSE:
                 # `!(a < b)` is `a >= b`: the form clippy and a reader want.
-                return ir.Op(INVERSE[inner.op], inner.args, ir.BOOL, self.source(node))
+                return ir.Op(ir.INVERSE[inner.op], inner.args, ir.BOOL, self.source(node))
             return ir.Op("!", (inner,), ir.BOOL, self.source(node))
         if rule in ("or_", "and_"):
             op = "||" if rule == "or_" else "&&"
@@ -237,7 +237,6 @@ class Typer:
             raise ExpressionError(f"`{op}` takes true or false, not {value.type.spec}")
 
 
-INVERSE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 MIRROR = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 
 

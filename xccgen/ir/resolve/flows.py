@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from xccgen import ir
@@ -42,6 +43,12 @@ class FlowResolver(ResolverBase):
             if not field_.is_collection:  # read by entry or page, never as a whole value
                 scope.add(ir.Ref(field_.name, field_.type, "state"), weak=True)
         log = self.template(path + ("log",), flow.log, scope, log=True) if flow.log else None
+        if flow.when is not None or flow.otherwise is not None:
+            self.fail(
+                path + ("when" if flow.when is not None else "otherwise",),
+                "`when:` is for a later step (under `then.next`), checked on the results before "
+                "it; a flow's own conditions go in `require:`",
+            )
         requires = self.resolve_requires(path, name, flow, scope)
         updates = [self.resolve_update(path, fname, u, scope) for fname, u in flow.update.items()]
         seen: set[str] = set()
@@ -596,6 +603,14 @@ class FlowResolver(ResolverBase):
             next_step = self.resolve_step(path + ("next",), then.next, inner, context, index + 1)
             returns = next_step.callback.returns
             success_value = None
+            if then.next.when is not None:
+                when = self.resolve_when(path + ("next",), then.next, inner, returns, context)
+                next_step = replace(next_step, when=when)
+            elif then.next.otherwise is not None:
+                self.fail(
+                    path + ("next", "otherwise"),
+                    "`otherwise:` says what happens when `when:` does not hold; add the `when:`",
+                )
         else:
             success_value = (
                 self.return_value(success_path, success_value_raw, inner)
@@ -664,6 +679,31 @@ class FlowResolver(ResolverBase):
                     "branch (`return`, `log`, `next`) or leave it out",
                 )
         return callback
+
+    def resolve_when(self, path, step: m.Step, scope: Scope, returns, context) -> ir.Condition:
+        """`when:` on a later step: a condition over the previous callback's values, and its
+        `otherwise:` branch (log and value; the failure path's rollback and refund)."""
+        expr = self.condition(path + ("when",), step.when, scope)
+        otherwise = step.otherwise or m.Branch()
+        value = None
+        if otherwise.return_ is not None:
+            if returns is None:
+                raise self.abort(
+                    path + ("otherwise", "return"),
+                    "the flow returns nothing, so `otherwise` cannot return a value",
+                )
+            value = self.value(path + ("otherwise", "return"), otherwise.return_, returns, scope)
+        elif returns is not None:
+            raise self.abort(
+                path + ("otherwise",),
+                f"`otherwise:` needs `return: <{returns.spec}>`: what the flow returns when "
+                f"`{step.when}` does not hold",
+            )
+        if otherwise.log:
+            log = self.template(path + ("otherwise", "log"), otherwise.log, scope, log=True)
+        else:
+            log = ir.Interp((f"{context.flow}: condition failed: {step.when}",))
+        return ir.Condition(expr, step.when, ir.Branch(log, value), path + ("when",))
 
     def item_failure(self, path, then: m.Then, collect: ir.Type | None):
         """A fan-out's `on_item_failure`: skip, fail, or `{default: value}`."""

@@ -26,6 +26,10 @@ impl Contract {
         let caller = env::predecessor_account_id();
         let deposit = U128(env::attached_deposit().as_yoctonear());
         require!(
+            ((pair.len() as u32) >= 3_u32 && (pair.len() as u32) <= 32_u32),
+            "pair must be 3 to 32 bytes, like NEAR/USDC"
+        );
+        require!(
             !self.leveraged_trade_pending,
             "leveraged_trade is already pending; call it again once it has finished"
         );
@@ -79,6 +83,26 @@ impl Contract {
                 amount: U128(0),
             });
         };
+        if ratio < self.min_ratio {
+            self.leveraged_trade_pending = false;
+            self.trades_started -= 1;
+            if deposit.0 > 0 {
+                log!("Refunding {} yoctoNEAR to {}", deposit.0, caller);
+                Promise::new(caller.clone())
+                    .transfer(NearToken::from_yoctonear(deposit.0))
+                    .detach();
+            }
+            log!(
+                "Collateral ratio {} is below {}; trade cancelled",
+                ratio,
+                self.min_ratio
+            );
+            return PromiseOrValue::Value(TradeReceipt {
+                filled: false,
+                price: U128(0),
+                amount: U128(0),
+            });
+        }
         let args = serde_json::to_vec(&ExecuteTradeArgs {
             pair: &pair,
             price,

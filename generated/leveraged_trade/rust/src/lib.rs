@@ -14,6 +14,8 @@ pub struct Contract {
     dex_account: AccountId,
     lending_account: AccountId,
     trades_started: u64,
+    /// The lowest collateral ratio (percent) to trade at.
+    min_ratio: u32,
     /// Set while `leveraged_trade` waits for its calls; a second call is rejected meanwhile.
     leveraged_trade_pending: bool,
 }
@@ -24,6 +26,7 @@ impl Default for Contract {
             dex_account: "dex.testnet".parse().unwrap(),
             lending_account: "lending.testnet".parse().unwrap(),
             trades_started: 0,
+            min_ratio: 150,
             leveraged_trade_pending: false,
         }
     }
@@ -34,11 +37,12 @@ impl Contract {
     /// Sets the accounts of the contracts this one calls.
     #[init]
     #[private]
-    pub fn init(dex_account: AccountId, lending_account: AccountId) -> Self {
+    pub fn init(dex_account: AccountId, lending_account: AccountId, min_ratio: u32) -> Self {
         Self {
             dex_account,
             lending_account,
             trades_started: 0,
+            min_ratio,
             leveraged_trade_pending: false,
         }
     }
@@ -53,6 +57,10 @@ impl Contract {
 
     pub fn get_trades_started(&self) -> u64 {
         self.trades_started
+    }
+
+    pub fn get_min_ratio(&self) -> u32 {
+        self.min_ratio
     }
 
     /// Whether `leveraged_trade` is waiting for its calls (and rejects new calls).

@@ -58,6 +58,7 @@ fn setup() -> Contract {
     Contract::init(
         "account1.near".parse().unwrap(),
         "account2.near".parse().unwrap(),
+        7,
     )
 }
 
@@ -156,6 +157,43 @@ fn leveraged_trade_callback_invalid() {
         vec![
             PromiseResult::Successful(b"not json".to_vec()),
             PromiseResult::Successful(b"not json".to_vec()),
+        ],
+    );
+    let value = contract.leveraged_trade_callback(
+        CALLER.parse().unwrap(),
+        U128(1000000000000000000000000),
+        "sample text".to_string(),
+    );
+    let PromiseOrValue::Value(value) = value else {
+        panic!("expected a value, got a promise");
+    };
+    assert_eq!(
+        serde_json::to_value(value).unwrap(),
+        json!({"filled": false, "price": "0", "amount": "0"})
+    );
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract.leveraged_trade_pending,
+        "the lock is released on this path"
+    );
+    let after = serde_json::to_value((&contract.trades_started,)).unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}
+
+#[test]
+fn leveraged_trade_callback_refused() {
+    let mut contract = setup();
+    let before = serde_json::to_value((&contract.trades_started,)).unwrap();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.leveraged_trade("sample text".to_string());
+    contract.leveraged_trade_pending = true;
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![
+            PromiseResult::Successful("\"7\"".as_bytes().to_vec()),
+            PromiseResult::Successful("0".as_bytes().to_vec()),
         ],
     );
     let value = contract.leveraged_trade_callback(

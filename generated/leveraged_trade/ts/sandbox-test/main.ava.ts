@@ -39,6 +39,7 @@ test.beforeEach(async (t) => {
   await contract.call(contract, "init", {
     dex_account: dexAccount.accountId,
     lending_account: lendingAccount.accountId,
+    min_ratio: 150,
   });
   t.context.accounts = {
     contract,

@@ -61,6 +61,8 @@ export class Contract {
   dex_account: AccountId = "dex.testnet";
   lending_account: AccountId = "lending.testnet";
   trades_started: bigint = 0n;
+  /** The lowest collateral ratio (percent) to trade at. */
+  min_ratio: number = 150;
   /** Set while `leveraged_trade` waits for its calls; a second call is rejected meanwhile. */
   leveraged_trade_pending: boolean = false;
 
@@ -74,12 +76,13 @@ export class Contract {
     if (near.attachedDeposit() > 0n) {
       throw new Error("Function is not payable");
     }
-    const [dex_account, lending_account] = readArgs(
-      ["dex_account", "lending_account"],
-      [decodeAccountId, decodeAccountId],
-    ) as [AccountId, AccountId];
+    const [dex_account, lending_account, min_ratio] = readArgs(
+      ["dex_account", "lending_account", "min_ratio"],
+      [decodeAccountId, decodeAccountId, decodeUint32],
+    ) as [AccountId, AccountId, number];
     this.dex_account = dex_account;
     this.lending_account = lending_account;
+    this.min_ratio = min_ratio;
   }
 
   @view({})
@@ -97,6 +100,11 @@ export class Contract {
     return this.trades_started;
   }
 
+  @view({})
+  get_min_ratio(): number {
+    return this.min_ratio;
+  }
+
   /** Whether `leveraged_trade` is waiting for its calls (and rejects new calls). */
   @view({})
   is_leveraged_trade_pending(): boolean {
@@ -111,6 +119,11 @@ export class Contract {
     const [pair] = readArgs(["pair"], [decodeString]) as [string];
     const caller = near.predecessorAccountId();
     const deposit = near.attachedDeposit().toString();
+    if (!(
+      BigInt(encode(pair).length) >= 3n && BigInt(encode(pair).length) <= 32n
+    )) {
+      panicStr("pair must be 3 to 32 bytes, like NEAR/USDC");
+    }
     if (this.leveraged_trade_pending) {
       panicStr(
         "leveraged_trade is already pending; call it again once it has finished",
@@ -172,6 +185,22 @@ export class Contract {
         NearPromise.new(caller).transfer(BigInt(deposit)).build();
       }
       near.log("Price or collateral ratio unavailable; trade cancelled");
+      return { filled: false, price: "0", amount: "0" };
+    }
+    if (!(BigInt(ratio) >= BigInt(this.min_ratio))) {
+      this.leveraged_trade_pending = false;
+      this.trades_started = subBigInt(this.trades_started, 1n, 0n, 2n ** 64n);
+      if (BigInt(deposit) > 0n) {
+        near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
+        NearPromise.new(caller).transfer(BigInt(deposit)).build();
+      }
+      near.log(
+        "Collateral ratio " +
+          String(ratio) +
+          " is below " +
+          String(this.min_ratio) +
+          "; trade cancelled",
+      );
       return { filled: false, price: "0", amount: "0" };
     }
     return NearPromise.new(this.dex_account)

@@ -21,9 +21,7 @@ async fn leveraged_trade_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
     contract
         .call("init")
-        .args_json(
-            json!({"dex_account": "missing-1.test.near", "lending_account": "missing-2.test.near"}),
-        )
+        .args_json(json!({"dex_account": "missing-1.test.near", "lending_account": "missing-2.test.near", "min_ratio": 7}))
         .transact()
         .await?
         .into_result()?;

@@ -70,9 +70,14 @@ function bigInRange(value: bigint, bits: bigint, op: string): string {
   return value.toString();
 }
 
+/** A condition's arithmetic that overflowed or divided by zero; `message` says which. */
+class Overflow {
+  constructor(readonly message: string) {}
+}
+
 /**
- * A condition's arithmetic result (`require:`), as Rust's `checked_*` computes it: outside
- * [lo, end) the call aborts with `message`, the Rust build's own.
+ * A condition's arithmetic result, as Rust's `checked_*` computes it: outside [lo, end) it
+ * throws `Overflow` with `message`, the Rust build's own.
  */
 export function checkedBig(
   value: bigint,
@@ -81,12 +86,12 @@ export function checkedBig(
   message: string,
 ): bigint {
   if (value < lo || value >= end) {
-    return abort(message);
+    throw new Overflow(message);
   }
   return value;
 }
 
-/** `a / b` of a condition, truncated as in Rust; dividing by zero aborts. */
+/** `a / b` of a condition, truncated as in Rust; dividing by zero throws `Overflow`. */
 export function quotient(
   a: bigint,
   b: bigint,
@@ -94,10 +99,13 @@ export function quotient(
   end: bigint,
   message: string,
 ): bigint {
-  return b === 0n ? abort(message) : checkedBig(a / b, lo, end, message);
+  if (b === 0n) {
+    throw new Overflow(message);
+  }
+  return checkedBig(a / b, lo, end, message);
 }
 
-/** `a % b` of a condition, with the sign of `a` as in Rust; zero, and MIN % -1, abort. */
+/** `a % b` of a condition, with the sign of `a` as in Rust; zero, and MIN % -1, throw. */
 export function remainder(
   a: bigint,
   b: bigint,
@@ -105,11 +113,20 @@ export function remainder(
   end: bigint,
   message: string,
 ): bigint {
-  return b === 0n || (b === -1n && a === lo && lo < 0n)
-    ? abort(message)
-    : checkedBig(a % b, lo, end, message);
+  if (b === 0n || (b === -1n && a === lo && lo < 0n)) {
+    throw new Overflow(message);
+  }
+  return checkedBig(a % b, lo, end, message);
 }
 
-function abort(message: string): never {
-  return near.panicUtf8(encode(message));
+/** A `require:` condition's value; its arithmetic overflowing aborts the call. */
+export function required(condition: () => boolean): boolean {
+  try {
+    return condition();
+  } catch (error) {
+    if (error instanceof Overflow) {
+      return near.panicUtf8(encode(error.message));
+    }
+    throw error;
+  }
 }

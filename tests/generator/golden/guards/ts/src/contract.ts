@@ -11,7 +11,7 @@ import {
   str,
   view,
 } from "near-sdk-js";
-import { checkedBig, quotient, remainder } from "./checked";
+import { checkedBig, quotient, remainder, required } from "./checked";
 import { NearBindgen, readArgs, toJson } from "./json";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import {
@@ -97,49 +97,56 @@ export class Contract {
       panicStr("amount must be positive");
     }
     if (
-      !(
-        BigInt(deposit) >=
-        checkedBig(
-          BigInt(amount) * 2n,
-          0n,
-          2n ** 128n,
-          "arithmetic overflow or division by zero in `{amount} * 2`",
-        )
+      !required(
+        () =>
+          BigInt(deposit) >=
+          checkedBig(
+            BigInt(amount) * 2n,
+            0n,
+            2n ** 128n,
+            "arithmetic overflow or division by zero in `{amount} * 2`",
+          ),
       )
     ) {
       panicStr("quote: requirement failed: {deposit} >= {amount} * 2");
     }
-    if (!(
-      checkedBig(
-        BigInt(amount) + BigInt(this.limit),
-        0n,
-        2n ** 128n,
-        "arithmetic overflow or division by zero in `{amount} + {limit}`",
-      ) <= 100000n &&
-      remainder(
-        BigInt(pair.size),
-        2n,
-        0n,
-        2n ** 32n,
-        "arithmetic overflow or division by zero in `{pair.size} % 2`",
-      ) === 0n
-    )) {
+    if (
+      !required(
+        () =>
+          checkedBig(
+            BigInt(amount) + BigInt(this.limit),
+            0n,
+            2n ** 128n,
+            "arithmetic overflow or division by zero in `{amount} + {limit}`",
+          ) <= 100000n &&
+          remainder(
+            BigInt(pair.size),
+            2n,
+            0n,
+            2n ** 32n,
+            "arithmetic overflow or division by zero in `{pair.size} % 2`",
+          ) === 0n,
+      )
+    ) {
       panicStr("too big");
     }
     if (!(caller !== this.owner || BigInt(n) >= 0n)) {
       panicStr("quote: requirement failed: {caller} != {owner} || !({n} < 0)");
     }
-    if (!(
-      BigInt(encode(pair.base).length) >= 1n &&
-      pair.base !== "BAD" &&
-      quotient(
-        BigInt(this.count),
-        1n,
-        0n,
-        2n ** 64n,
-        "arithmetic overflow or division by zero in `{count} / 1`",
-      ) > 0n
-    )) {
+    if (
+      !required(
+        () =>
+          BigInt(encode(pair.base).length) >= 1n &&
+          pair.base !== "BAD" &&
+          quotient(
+            BigInt(this.count),
+            1n,
+            0n,
+            2n ** 64n,
+            "arithmetic overflow or division by zero in `{count} / 1`",
+          ) > 0n,
+      )
+    ) {
       panicStr(
         'quote: requirement failed: len({pair.base}) >= 1 && {pair.base} != "BAD" && {count} / 1 > 0',
       );
