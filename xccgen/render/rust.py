@@ -327,19 +327,25 @@ class RustApi:
         plain integers (`amount.0` for U128); arithmetic is checked and aborts with the same
         message as the TypeScript build, or, with `fallible` (a block label), breaks out of
         that block with `Err(message)` (a callback's `when:`, which must not abort)."""
+        if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):  # no parentheses at the top
+            left, right = (self._condition(a, fallible) for a in expr.args)
+            return f"{left} {expr.op} {right}"
+        return self._condition(expr, fallible)
+
+    def _condition(self, expr: ir.Expr, fallible: str | None) -> str:
         if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):
-            left, right = (self.condition(a, fallible) for a in expr.args)
+            left, right = (self._condition(a, fallible) for a in expr.args)
             return f"({left} {expr.op} {right})"
         if isinstance(expr, ir.Op) and expr.op == "!":
-            return f"!({self.condition(expr.args[0], fallible)})"
+            return f"!({self._condition(expr.args[0], fallible)})"
         if isinstance(expr, ir.Op) and expr.type == ir.BOOL:  # a comparison
             left, right = expr.args
             if left.type.is_stringy:
                 return f"{self._text(left)} {expr.op} {self._text(right)}"
             if left.type == ir.BOOL:
                 return (
-                    f"{self.condition(left, fallible)} {expr.op} "
-                    f"{self.condition(right, fallible)}"
+                    f"{self._condition(left, fallible)} {expr.op} "
+                    f"{self._condition(right, fallible)}"
                 )
             return f"{self._number(left, fallible)} {expr.op} {self._number(right, fallible)}"
         if isinstance(expr, ir.Lit):

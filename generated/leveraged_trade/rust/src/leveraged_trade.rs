@@ -26,7 +26,7 @@ impl Contract {
         let caller = env::predecessor_account_id();
         let deposit = U128(env::attached_deposit().as_yoctonear());
         require!(
-            ((pair.len() as u32) >= 3_u32 && (pair.len() as u32) <= 32_u32),
+            (pair.len() as u32) >= 3_u32 && (pair.len() as u32) <= 32_u32,
             "pair must be 3 to 32 bytes, like NEAR/USDC"
         );
         require!(

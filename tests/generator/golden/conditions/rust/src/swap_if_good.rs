@@ -125,7 +125,7 @@ impl Contract {
         };
 
         let holds: Result<bool, &str> = 'when: {
-            Ok((match best.0.checked_mul(factor.0) {
+            Ok(match best.0.checked_mul(factor.0) {
                 Some(value) => value,
                 None => {
                     break 'when Err(
@@ -133,7 +133,7 @@ impl Contract {
                     )
                 }
             } >= min_out.0
-                && best.0 >= self.floor.0))
+                && best.0 >= self.floor.0)
         };
         if !holds.unwrap_or_else(|message| {
             log!("{}", message);

@@ -30,7 +30,7 @@ impl Contract {
             "quote: requirement failed: {deposit} >= {amount} * 2"
         );
         require!(
-            (amount
+            amount
                 .0
                 .checked_add(self.limit.0)
                 .unwrap_or_else(|| env::panic_str(
@@ -43,14 +43,14 @@ impl Contract {
                     .unwrap_or_else(|| env::panic_str(
                         "arithmetic overflow or division by zero in `{pair.size} % 2`"
                     ))
-                    == 0_u32),
+                    == 0_u32,
             "too big"
         );
         require!(
-            (caller.as_str() != self.owner.as_str() || n >= 0_i32),
+            caller.as_str() != self.owner.as_str() || n >= 0_i32,
             "quote: requirement failed: {caller} != {owner} || !({n} < 0)"
         );
-        require!((((pair.base.len() as u32) >= 1_u32 && pair.base.as_str() != "BAD") && self.count.checked_div(1_u64).unwrap_or_else(|| env::panic_str("arithmetic overflow or division by zero in `{count} / 1`")) > 0_u64), "quote: requirement failed: len({pair.base}) >= 1 && {pair.base} != \"BAD\" && {count} / 1 > 0");
+        require!(((pair.base.len() as u32) >= 1_u32 && pair.base.as_str() != "BAD") && self.count.checked_div(1_u64).unwrap_or_else(|| env::panic_str("arithmetic overflow or division by zero in `{count} / 1`")) > 0_u64, "quote: requirement failed: len({pair.base}) >= 1 && {pair.base} != \"BAD\" && {count} / 1 > 0");
         require!(
             !self.quote_pending,
             "quote is already pending; call it again once it has finished"
