@@ -14,6 +14,7 @@ Errors stop generation; warnings do not, unless `--strict`.
 | XCC107 | warning  | a flow that moves money or changes state can be re-entered while pending |
 | XCC108 | error    | a view method is called with a deposit |
 | XCC109 | error    | a fan-out over an empty or oversized list |
+| XCC110 | error    | anyone may call a flow that sends the contract's own funds |
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from xccgen import ir
 from xccgen.analysis.gas import budget, callback_shortfalls, flow_gas
 from xccgen.errors import SpecError
 from xccgen.spec.source import Source, format_path
-from xccgen.units import MAX_GAS, format_gas
+from xccgen.units import MAX_GAS, format_deposit, format_gas
 
 MAX_FAN_OUT = 16  # each item is a receipt with its own gas; more will not fit in 300 Tgas
 
@@ -65,7 +66,33 @@ def check_flow(flow: ir.Flow) -> list[Finding]:
         out += _view_deposits(step)
         out += _fan_out_size(flow, step)
     out += _reentrancy(flow)
+    out += _open_spending(flow)
     return out
+
+
+def _open_spending(flow: ir.Flow) -> list[Finding]:
+    """A call that attaches a fixed deposit pays it from the contract's balance: unless the flow
+    says who may call it, anyone can drain the contract one call at a time."""
+    if flow.access is not None:
+        return []
+    for step in flow.steps():
+        for call in step.calls:
+            if isinstance(call.deposit, int) and call.deposit > 0:
+                # A batch's deposit is written once, on the batch.
+                where = call.path[:-2] if step.kind == "batch" else call.path
+                return [
+                    Finding(
+                        "XCC110",
+                        "error",
+                        where + ("deposit",),
+                        f"{call.external.name}.{call.method.name} gets "
+                        f"{format_deposit(call.deposit)} of the contract's own balance, and "
+                        f"anyone may call `{flow.name}`",
+                        "add `access: owner` (or a list of who may call it) to the flow, or "
+                        "forward the caller's deposit (`deposit: attached`)",
+                    )
+                ]
+    return []
 
 
 def _refunds(flow: ir.Flow) -> list[Finding]:

@@ -47,6 +47,7 @@ def check_command(specs, strict: bool, no_budget: bool) -> None:
         warnings += sum(f.severity == "warning" for f in findings)
         if not findings:
             console.print(f"{spec}: clean ({len(contract.flows)} flow(s))", style="green")
+        console.print(access_summary(contract), highlight=False, soft_wrap=True)
         if not no_budget:
             for flow in contract.flows:
                 console.print(budget_table(flow))
@@ -65,3 +66,12 @@ def budget_table(flow) -> Table:
         table.add_row("  ↳ " * row.depth + row.label, format_gas(row.gas))
     table.add_row("[bold]total prepaid[/bold]", f"[bold]{format_gas(flow_gas(flow))}[/bold]")
     return table
+
+
+def access_summary(contract) -> str:
+    """Who may call each flow: `access: 1 of 3 flow(s) restricted (batch_unit: the owner)`."""
+    restricted = [f for f in contract.flows if f.access is not None]
+    line = f"access: {len(restricted)} of {len(contract.flows)} flow(s) restricted"
+    if restricted:
+        line += " (" + "; ".join(f"{f.name}: {f.access.who}" for f in restricted) + ")"
+    return line

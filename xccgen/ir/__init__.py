@@ -10,9 +10,11 @@ from xccgen.ir.nodes import (
     INT_BITS,
     INVERSE,
     LIST_LIMIT,
+    OWNER_TRANSFER,
     SCALARS,
     STRING,
     U128,
+    Access,
     Branch,
     Call,
     Callback,
@@ -55,6 +57,8 @@ from xccgen.ir.nodes import (
 )
 
 __all__ = [
+    "OWNER_TRANSFER",
+    "Access",
     "INT_BITS",
     "COLLECTIONS",
     "LIST_LIMIT",

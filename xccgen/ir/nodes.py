@@ -22,6 +22,7 @@ COLLECTIONS = {
     "List": ("Vector", "Vector"),
 }
 LIST_LIMIT = 100  # what a `list_<field>` view returns at most when the caller gives no limit
+OWNER_TRANSFER = "transfer_ownership"  # the owner-only method that hands the contract on
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,31 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who may call a flow (`access:`), checked before anything else: the owner (the state
+    field `owner`), literal accounts, AccountId state fields, and the keys of Map fields."""
+
+    owner: bool
+    accounts: tuple[str, ...]
+    fields: tuple[StateField, ...]
+    flow: str
+    path: tuple = ()
+
+    @property
+    def who(self) -> str:
+        """Who may call, in words: `the owner, alice.near or an account in `admins``."""
+        who = (["the owner"] if self.owner else []) + list(self.accounts)
+        for field_ in self.fields:
+            who.append(f"an account in `{field_.name}`" if field_.is_map else f"`{field_.name}`")
+        return who[0] if len(who) == 1 else ", ".join(who[:-1]) + " or " + who[-1]
+
+    @property
+    def message(self) -> str:
+        """The panic of a caller who is none of them, the same on both targets."""
+        return f"{self.flow}: only {self.who} may call this"
+
+
+@dataclass(frozen=True)
 class MapEntry:
     """The entry of a key in a Map field: `{routes[token]}` (a call's target, read when the flow
     starts; a missing entry rejects the call)."""
@@ -334,7 +360,8 @@ def can_fail(slots, collect: Type | None, item_failure: str, reductions) -> bool
 def flow_uses_caller(flow: Flow) -> bool:
     """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
     refs = method_refs(flow) + step_refs(flow.step) + list(flow.step.callback.params)
-    return flow.lock_per_caller or flow.storage_by_caller or any(r.source == "caller" for r in refs)
+    checks_caller = flow.lock_per_caller or flow.storage_by_caller or flow.access is not None
+    return checks_caller or any(r.source == "caller" for r in refs)
 
 
 # -------------------------------------------------------------------------------- contract parts
@@ -605,6 +632,7 @@ class Flow:
     # `storage: caller`: the attached deposit pays for the bytes the updates add; the flow keeps
     # that much (its `deposit` from then on) and refunds the rest at once.
     storage_by_caller: bool = False
+    access: Access | None = None  # who may call it; None: anyone
 
     @property
     def returns(self) -> Type | None:
@@ -664,6 +692,11 @@ class Contract:
         return any(f.set_by_init for f in self.state)
 
     @property
+    def owned(self) -> bool:
+        """Whether a flow is owner-only: the contract then has `transfer_ownership`."""
+        return any(f.access is not None and f.access.owner for f in self.flows)
+
+    @property
     def caller_locks(self) -> list[Flow]:
         """Flows with `lock: caller`: each keeps its pending callers in a set."""
         return [f for f in self.flows if f.lock_per_caller]
@@ -681,6 +714,7 @@ class Contract:
         names = [self.init.name] if self.init else []
         names += [name for f in self.state for name in f.views]
         names += [f"is_{f.lock_field}" for f in self.locks]
+        names += [OWNER_TRANSFER] if self.owned else []
         for flow in self.flows:
             names.append(flow.name)
             names += [step.callback.name for step in flow.steps()]

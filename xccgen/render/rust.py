@@ -52,6 +52,7 @@ SDK_PATHS = {
     "RuntimeFeesConfig": "RuntimeFeesConfig",
     "test_vm_config": "test_vm_config",
     "testing_env!": "testing_env",
+    "assert_one_yocto": "assert_one_yocto",
 }
 # What `src/outcome.rs` exports to the flow files.
 OUTCOME_ITEMS = ("outcome", "Outcome", "succeeded")
@@ -652,6 +653,21 @@ class RustApi:
         """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
         return ir.flow_uses_caller(flow)
 
+    def access(self, access: ir.Access) -> str:
+        """Whether `caller` may call the flow: `caller == self.owner || ...`."""
+        checks = ["caller == self.owner"] if access.owner else []
+        checks += [f"caller.as_str() == {rust_str(account)}" for account in access.accounts]
+        for field_ in access.fields:
+            if field_.is_map:
+                checks.append(f"self.{field_.name}.contains_key(&caller)")
+            else:
+                checks.append(f"caller == self.{field_.name}")
+        return " || ".join(checks)
+
+    def owner_transfer(self) -> str:
+        """The name of the owner-only method that hands the contract on."""
+        return ir.OWNER_TRANSFER
+
     def call_args(self, flow: ir.Flow, step: ir.Step) -> list[tuple[ir.Call, str | None]]:
         """Each call of `step` with the local that holds its JSON argument bytes (None: it takes
         no arguments): `args`, or `<method>_args` when several calls have arguments, never a
@@ -759,6 +775,30 @@ class RustApi:
 
     # ---------------------------------------------------------------- unit-test sample data
 
+    def sandbox_allowed(self, flow: ir.Flow) -> bool:
+        """Whether the generated sandbox test's caller may call the flow (`access:`); it is
+        given to `init` as every account that access checks."""
+        return samples.sandbox_caller_may_call(self.contract, flow)
+
+    def sandbox_init_caller(self, field: ir.StateField) -> bool:
+        """Whether the generated sandbox test passes its caller to `init` for this field."""
+        return field.name in samples.access_fields(self.contract)
+
+    def outsider(self) -> str:
+        """An account no flow's `access:` lets call it, for the unit tests that expect refusal."""
+        listed = {a for f in self.contract.flows if f.access for a in f.access.accounts}
+        return next(
+            f"outsider{n or ''}.near"
+            for n in range(len(listed) + 1)
+            if f"outsider{n or ''}.near" not in listed
+        )
+
+    def init_sample(self, field: ir.StateField) -> str:
+        """What a unit test's `init` passes for a field (samples.init_sample): the test's caller
+        for an account that `access:` checks."""
+        value = samples.init_sample(self.contract, field, self.structs)
+        return self._value(value, self.param_type(field))
+
     def sample_lit(self, t: ir.Type, index: int = 0) -> str:
         """A sample value of `t`; account ids numbered by `index` (`account2.near`) when > 0."""
         if t == ir.ACCOUNT_ID and index > 0:
@@ -821,6 +861,12 @@ class RustApi:
                 if field is not None and field.name not in init:
                     sample = self.sample_lit(field.type.item)
                     seeds.append(f"contract.{field.name}.push({sample});")
+            for field in flow.access.fields if flow.access else ():
+                if field.is_map:  # the test's caller is one of the accounts that may call
+                    sample = self.sample_lit(field.type.value)
+                    seeds.append(
+                        f"contract.{field.name}.insert(CALLER.parse().unwrap(), {sample});"
+                    )
             for call in flow.step.calls:
                 if isinstance(call.account, ir.MapEntry):
                     entry = call.account

@@ -102,14 +102,8 @@ def initial_state(contract: ir.Contract, structs: dict[str, ir.Struct]) -> dict[
     params = [p.name for p in contract.init.params] if contract.init else []
     state = {}
     for field in contract.state:
-        if field.name in params and field.type.is_list:
-            state[field.name] = [sample(field.type.item, structs)]  # `Vec<T>` as init takes it
-        elif field.name in params:
-            index = params.index(field.name) + 1
-            is_account = field.type == ir.ACCOUNT_ID
-            state[field.name] = (
-                f"account{index}.near" if is_account else sample(field.type, structs)
-            )
+        if field.name in params:
+            state[field.name] = init_sample(contract, field, structs)
         elif field.default is not None and not field.is_collection:
             state[field.name] = normalize(field.default.value, field.type, structs)
     # A List a flow fans out over gets one sample item in the unit tests (RustApi.test_seeds).
@@ -118,6 +112,51 @@ def initial_state(contract: ir.Contract, structs: dict[str, ir.Struct]) -> dict[
             if fan_out.from_state is not None and fan_out.from_state.name not in params:
                 state[fan_out.from_state.name] = [sample(fan_out.type, structs)]
     return state
+
+
+def init_sample(contract: ir.Contract, field: ir.StateField, structs) -> Any:
+    """What a unit test's `init` gives a field: the test's caller for an account that `access:`
+    checks (so the tests may call the flows), `account<i>.near` for other account ids."""
+    if field.type.is_list:
+        return [sample(field.type.item, structs)]  # `Vec<T>`, as init takes it
+    if field.type == ir.ACCOUNT_ID:
+        if field.name in access_fields(contract):
+            return CALLER
+        return f"account{[p.name for p in contract.init.params].index(field.name) + 1}.near"
+    return sample(field.type, structs)
+
+
+def access_fields(contract: ir.Contract) -> set[str]:
+    """The AccountId state fields some flow's `access:` checks the caller against."""
+    names = {"owner"} if contract.owned else set()
+    for flow in contract.flows:
+        if flow.access is not None:
+            names |= {f.name for f in flow.access.fields if not f.is_map}
+    return names
+
+
+def sandbox_caller_may_call(contract: ir.Contract, flow: ir.Flow) -> bool:
+    """Whether the generated sandbox tests' caller may call the flow: they pass it to `init`
+    for every account `access:` checks; a literal account or a map's entries it cannot be."""
+    access = flow.access
+    if access is None:
+        return True
+    params = {p.name for p in contract.init.params} if contract.init else set()
+    fields = (["owner"] if access.owner else []) + [f.name for f in access.fields if not f.is_map]
+    return any(name in params for name in fields)
+
+
+def access_refusal(flow: ir.Flow, state: dict[str, Any]) -> str | None:
+    """The panic of a unit test's call of the flow when its caller may not make it (the test
+    then expects it); None when it may. Map fields are seeded with the caller's entry."""
+    access = flow.access
+    if access is None:
+        return None
+    if access.owner and state.get("owner") == CALLER or CALLER in access.accounts:
+        return None
+    if any(f.is_map or state.get(f.name) == CALLER for f in access.fields):
+        return None
+    return access.message
 
 
 def callback_cases(
@@ -353,6 +392,9 @@ def flow_args(
     values tried that pass its `require:`; with the message of the requirement that refuses
     them when none do (the test then expects that panic)."""
     names = [name for name, _ in flow.params]
+    denied = access_refusal(flow, state)
+    if denied is not None:
+        return {name: sample(t, structs) for name, t in flow.params}, denied
     choices = [_candidates(t, structs) for _, t in flow.params]
     env = {**state, "caller": CALLER, "deposit": DEPOSIT}
     first: tuple[dict[str, Any], str] | None = None

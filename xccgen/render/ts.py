@@ -15,6 +15,7 @@ import re
 
 from xccgen import ir
 from xccgen.analysis import gas
+from xccgen.render import samples
 from xccgen.render.strings import quote
 
 TS_SCALARS = {
@@ -509,6 +510,32 @@ class TsApi:
         """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
         return ir.flow_uses_caller(flow)
 
+    def sandbox_allowed(self, flow: ir.Flow) -> bool:
+        """Whether the generated sandbox test's caller may call the flow (`access:`); it is
+        given to `init` as every account that access checks."""
+        return samples.sandbox_caller_may_call(self.contract, flow)
+
+    def sandbox_init_caller(self, field: ir.StateField) -> bool:
+        """Whether the generated sandbox test passes its caller to `init` for this field."""
+        return field.name in samples.access_fields(self.contract)
+
+    def access_refused(self, access: ir.Access) -> str:
+        """Whether `caller` may not call the flow: `caller !== this.owner && ...`."""
+        checks = ["caller !== this.owner"] if access.owner else []
+        checks += [f"caller !== {ts_str(account)}" for account in access.accounts]
+        for field_ in access.fields:
+            if field_.type.name == "Map":
+                checks.append(f"!this.{field_.name}.containsKey(caller)")
+            elif field_.is_map:  # an UnorderedMap has no containsKey; its values are not null
+                checks.append(f"this.{field_.name}.get(caller) === null")
+            else:
+                checks.append(f"caller !== this.{field_.name}")
+        return " && ".join(checks)
+
+    def owner_transfer(self) -> str:
+        """The name of the owner-only method that hands the contract on."""
+        return ir.OWNER_TRANSFER
+
     def condition_arithmetic(self, kind: str | None = None) -> bool:
         """Whether a condition computes (checked.ts then has `checkedBig` & co): any, or only
         a `require:` (`kind="require"`, for `required`) or a `when:` (`"when"`, for `holds`)."""
@@ -521,7 +548,7 @@ class TsApi:
     def aborts(self) -> bool:
         """Whether a flow rejects a call itself (a held lock, a run-time list it cannot take):
         contract.ts then defines `panicStr`."""
-        if self.contract.locks or any(f.requires for f in self.contract.flows):
+        if self.contract.locks or any(f.requires or f.access for f in self.contract.flows):
             return True
         for flow in self.contract.flows:
             calls = [c for step in flow.steps() for c in step.calls]

@@ -213,6 +213,9 @@ class Requirement(Model):
 
 class Flow(Step):
     description: StrictStr | None = None
+    # Who may call it, checked first: `owner` (the state field `owner`), or a list of `owner`,
+    # account ids and `{field}`s (an AccountId field, or a Map keyed by account: its keys).
+    access: Literal["owner"] | list[StrictStr] | None = None
     # Conditions over params, state, caller and deposit, checked before anything else.
     require: list[StrictStr | Requirement] = []
     params: dict[StrictStr, StrictStr] = {}

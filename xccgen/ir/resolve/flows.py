@@ -14,6 +14,7 @@ from xccgen.ir.resolve.context import FlowContext
 from xccgen.ir.resolve.values import PLACEHOLDER, Scope, expr_type
 from xccgen.spec import model as m
 from xccgen.spec.names import (
+    account_id_problem,
     did_you_mean,
     flow_module_problem,
 )
@@ -49,6 +50,7 @@ class FlowResolver(ResolverBase):
                 "`when:` is for a later step (under `then.next`), checked on the results before "
                 "it; a flow's own conditions go in `require:`",
             )
+        access = self.resolve_access(path + ("access",), name, flow.access)
         requires = self.resolve_requires(path, name, flow, scope)
         updates = [self.resolve_update(path, fname, u, scope) for fname, u in flow.update.items()]
         seen: set[str] = set()
@@ -80,10 +82,67 @@ class FlowResolver(ResolverBase):
             lock_per_caller=flow.lock == "caller",
             requires=requires,
             storage_by_caller=flow.storage == "caller",
+            access=access,
         )
         if resolved.storage_by_caller:
             self.check_storage_by_caller(path, resolved)
         return resolved
+
+    def resolve_access(self, path, name: str, raw) -> ir.Access | None:
+        """`access: owner`, or a list of `owner`, account ids and `{field}`s (an AccountId state
+        field, or a Map keyed by AccountId: an account is allowed when it has an entry)."""
+        if raw is None:
+            return None
+        entries = ["owner"] if raw == "owner" else raw
+        if not entries:
+            raise self.abort(path, "`access: []` lets nobody call the flow; list who may")
+        owner, accounts, fields = False, [], []
+        for index, entry in enumerate(entries):
+            epath = path if raw == "owner" else path + (index,)
+            if entries.index(entry) != index:
+                self.fail(epath, f"{entry!r} is listed twice")
+                continue
+            field_name = re.fullmatch(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", entry)
+            if entry == "owner":
+                field_ = self.state.get("owner")
+                if field_ is None or field_.type != ir.ACCOUNT_ID:
+                    self.fail(
+                        epath,
+                        "`owner` is the state field `owner`, an AccountId set at init: add "
+                        "`owner: {type: AccountId}` to contract.state and to init.params",
+                    )
+                owner = True
+            elif field_name is not None:
+                field_ = self.state.get(field_name.group(1))
+                if field_ is None:
+                    self.fail(
+                        epath,
+                        f"no state field {field_name.group(1)!r}"
+                        + did_you_mean(field_name.group(1), self.state),
+                    )
+                    continue
+                by_account = field_.is_map and field_.type.key == ir.ACCOUNT_ID
+                if field_.type != ir.ACCOUNT_ID and not (
+                    by_account and field_.type.value.name != "Option"
+                ):
+                    self.fail(
+                        epath,
+                        f"{{{field_.name}}} is {field_.type.spec}; access names an AccountId "
+                        "field, or a Map keyed by AccountId (whose keys may call)",
+                    )
+                    continue
+                fields.append(field_)
+            else:
+                problem = account_id_problem(entry)
+                if problem:
+                    self.fail(
+                        epath,
+                        f"{problem}; an access entry is `owner`, an account id, or "
+                        '"{field}" of state',
+                    )
+                    continue
+                accounts.append(entry)
+        return ir.Access(owner, tuple(accounts), tuple(fields), name, path)
 
     def resolve_requires(self, path, name: str, flow: m.Flow, scope: Scope):
         """`require:`: each condition typed over the flow's values; its message, or one that

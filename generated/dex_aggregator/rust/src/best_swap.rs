@@ -22,6 +22,7 @@ impl Contract {
     /// Swap the attached deposit on whichever of POOLS quotes the most for it.
     #[payable]
     pub fn best_swap(&mut self, pools: Vec<AccountId>, amount_in: U128) -> Promise {
+        let caller = env::predecessor_account_id();
         require!(
             !pools.is_empty(),
             "best_swap: `pools` is empty; pass at least one item"
@@ -44,7 +45,6 @@ impl Contract {
             )
         );
 
-        let caller = env::predecessor_account_id();
         let deposit = U128(env::attached_deposit().as_yoctonear());
         require!(
             !self.best_swap_pending.contains(&caller),

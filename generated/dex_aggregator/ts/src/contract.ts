@@ -92,6 +92,7 @@ export class Contract {
       ["pools", "amount_in"],
       [decodeVec(decodeAccountId), decodeU128],
     ) as [AccountId[], string];
+    const caller = near.predecessorAccountId();
     if (pools.length === 0) {
       panicStr("best_swap: `pools` is empty; pass at least one item");
     }
@@ -114,7 +115,6 @@ export class Contract {
       );
     }
 
-    const caller = near.predecessorAccountId();
     const deposit = near.attachedDeposit().toString();
     if (this.best_swap_pending.contains(caller)) {
       panicStr(

@@ -22,6 +22,10 @@ impl Contract {
     #[payable]
     pub fn batch_unit(&mut self) -> Promise {
         let caller = env::predecessor_account_id();
+        require!(
+            caller == self.owner,
+            "batch_unit: only the owner may call this"
+        );
         let deposit = U128(env::attached_deposit().as_yoctonear());
         require!(
             !self.batch_unit_pending,

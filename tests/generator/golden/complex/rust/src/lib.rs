@@ -11,7 +11,10 @@ mod tests;
 mod tip;
 mod types;
 
-use near_sdk::{json_types::U128, json_types::U64, near, AccountId, PanicOnDefault};
+use near_sdk::{
+    assert_one_yocto, env, json_types::U128, json_types::U64, log, near, require, AccountId,
+    PanicOnDefault,
+};
 
 pub use types::{
     FtTransferArgs, GetPricesArgs, GetQuoteArgs, Limits, LookupArgs, Quote, RecordArgs,
@@ -134,5 +137,22 @@ impl Contract {
     /// Whether `batch_unit` is waiting for its calls (and rejects new calls).
     pub fn is_batch_unit_pending(&self) -> bool {
         self.batch_unit_pending
+    }
+
+    /// Hands the contract to `new_owner`. Only the owner may, with exactly 1 yoctoNEAR attached,
+    /// so that only a full-access key can sign it.
+    #[payable]
+    pub fn transfer_ownership(&mut self, new_owner: AccountId) {
+        assert_one_yocto();
+        require!(
+            env::predecessor_account_id() == self.owner,
+            "transfer_ownership: only the owner may call this"
+        );
+        log!(
+            "Ownership of the contract passes from {} to {}",
+            self.owner,
+            new_owner
+        );
+        self.owner = new_owner;
     }
 }

@@ -56,7 +56,7 @@ fn scheduled() -> Vec<(String, Vec<String>)> {
 fn setup() -> Contract {
     set_context(contract_account().as_str(), 0, vec![]);
     Contract::setup(
-        "account1.near".parse().unwrap(),
+        "alice.near".parse().unwrap(),
         "account2.near".parse().unwrap(),
     )
 }

@@ -178,6 +178,30 @@ export class Contract {
     return this.batch_unit_pending;
   }
 
+  /**
+   * Hands the contract to `new_owner`. Only the owner may, with exactly 1 yoctoNEAR attached,
+   * so that only a full-access key can sign it.
+   */
+  @call({ payableFunction: true })
+  transfer_ownership(): void {
+    const [new_owner] = readArgs(["new_owner"], [decodeAccountId]) as [
+      AccountId,
+    ];
+    if (near.attachedDeposit() !== 1n) {
+      panicStr("Requires attached deposit of exactly 1 yoctoNEAR");
+    }
+    if (near.predecessorAccountId() !== this.owner) {
+      panicStr("transfer_ownership: only the owner may call this");
+    }
+    near.log(
+      "Ownership of the contract passes from " +
+        this.owner +
+        " to " +
+        new_owner,
+    );
+    this.owner = new_owner;
+  }
+
   // ---- buy ----
 
   /** Pays for an order; rolls back and refunds if the token transfer fails. */
@@ -490,6 +514,9 @@ export class Contract {
   @call({ payableFunction: true })
   batch_unit(): NearPromise {
     const caller = near.predecessorAccountId();
+    if (caller !== this.owner) {
+      panicStr("batch_unit: only the owner may call this");
+    }
     const deposit = near.attachedDeposit().toString();
     if (this.batch_unit_pending) {
       panicStr(

@@ -27,6 +27,7 @@ impl Contract {
         min_out: U128,
         factor: U128,
     ) -> Promise {
+        let caller = env::predecessor_account_id();
         require!(
             !pools.is_empty(),
             "swap_if_good: `pools` is empty; pass at least one item"
@@ -49,7 +50,6 @@ impl Contract {
             )
         );
 
-        let caller = env::predecessor_account_id();
         let deposit = U128(env::attached_deposit().as_yoctonear());
         self.spent = U128(self.spent.0 + amount_in.0);
         pools

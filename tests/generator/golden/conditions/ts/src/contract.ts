@@ -72,6 +72,7 @@ export class Contract {
       ["pools", "amount_in", "min_out", "factor"],
       [decodeVec(decodeAccountId), decodeU128, decodeU128, decodeU128],
     ) as [AccountId[], string, string, string];
+    const caller = near.predecessorAccountId();
     if (pools.length === 0) {
       panicStr("swap_if_good: `pools` is empty; pass at least one item");
     }
@@ -94,7 +95,6 @@ export class Contract {
       );
     }
 
-    const caller = near.predecessorAccountId();
     const deposit = near.attachedDeposit().toString();
     this.spent = addBig(this.spent, amount_in, 128n);
     return pools

@@ -17,6 +17,7 @@ const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
 #[near]
 impl Contract {
     pub fn total_quote(&mut self, amount_in: U128, slot: u32) -> Promise {
+        let caller = env::predecessor_account_id();
         let pools: Vec<AccountId> = self.pools.iter().cloned().collect();
         require!(
             !pools.is_empty(),
@@ -40,7 +41,6 @@ impl Contract {
             )
         );
 
-        let caller = env::predecessor_account_id();
         self.volume.entry(caller.clone()).or_insert(U128(0)).0 += amount_in.0;
 
         *self.hits.entry(slot).or_insert(0) += 1;

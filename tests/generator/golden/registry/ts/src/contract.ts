@@ -430,6 +430,7 @@ export class Contract {
       ["amount_in", "slot"],
       [decodeU128, decodeUint32],
     ) as [string, number];
+    const caller = near.predecessorAccountId();
     // The List as it is now: the calls go to these items, and the callback pairs results with them.
     const pools: AccountId[] = this.pools.toArray();
     if (pools.length === 0) {
@@ -454,7 +455,6 @@ export class Contract {
       );
     }
 
-    const caller = near.predecessorAccountId();
     this.volume.set(
       caller,
       addBig(this.volume.get(caller) ?? "0", amount_in, 128n),
