@@ -30,9 +30,14 @@ spec = Spec(
                 default=150,
                 description="The lowest collateral ratio (percent) to trade at.",
             ),
+            "owner": State(
+                type="AccountId", description="Who may change min_ratio (and hand the contract on)."
+            ),
         },
         init=Init(
-            name="init", private=True, params=["dex_account", "lending_account", "min_ratio"]
+            name="init",
+            private=True,
+            params=["dex_account", "lending_account", "min_ratio", "owner"],
         ),
     ),
     types={"TradeReceipt": {"filled": "bool", "price": "U128", "amount": "U128"}},
@@ -63,6 +68,19 @@ spec = Spec(
     },
     defaults=Defaults(gas="15 Tgas", deposit=0, callback_gas="20 Tgas"),
     flows={
+        "set_min_ratio": Flow(
+            description="Change the lowest collateral ratio to trade at; only the owner may.",
+            access="owner",
+            require=[
+                Requirement(
+                    if_="{ratio} >= 100 && {ratio} <= 1000",
+                    else_="min_ratio is a percentage from 100 to 1000",
+                )
+            ],
+            params={"ratio": "u32"},
+            log="min_ratio is now {ratio}",
+            update={"min_ratio": Update(set="{ratio}")},
+        ),
         "leveraged_trade": Flow(
             parallel=[
                 Call(call="dex.get_price", args={"pair": "{pair}"}, as_="price", critical=True),
@@ -119,13 +137,18 @@ spec = Spec(
             log="Starting a leveraged trade of {pair} for {caller}",
             update={"trades_started": Update(add=1)},
             lock=True,
-        )
+        ),
     },
     scenarios=[
         {
             "name": "trade_filled",
             "deploy": {"dex": "market", "lending": "market"},
-            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 120},
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 120,
+                "owner": "{caller}",
+            },
             "call": {"call": "leveraged_trade", "args": {"pair": "NEAR/USDC"}, "deposit": "2 NEAR"},
             "expect": {
                 "return": {"filled": True, "price": "100", "amount": "2000000000000000000000000"},
@@ -141,7 +164,12 @@ spec = Spec(
             "name": "price_unavailable",
             "description": "The first step fails; the second is never scheduled and the deposit comes back.",
             "deploy": {"dex": "market", "lending": "market"},
-            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 120},
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 120,
+                "owner": "{caller}",
+            },
             "call": {"call": "leveraged_trade", "args": {"pair": "BAD/PAIR"}, "deposit": "2 NEAR"},
             "expect": {
                 "return": {"filled": False, "price": "0", "amount": "0"},
@@ -160,7 +188,12 @@ spec = Spec(
             "name": "trade_rejected",
             "description": "Both reads succeed but the DEX rejects the trade in the second step.",
             "deploy": {"dex": "market", "lending": "market"},
-            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 120},
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 120,
+                "owner": "{caller}",
+            },
             "call": {"call": "leveraged_trade", "args": {"pair": "NO/FILL"}, "deposit": "2 NEAR"},
             "expect": {
                 "return": {"filled": False, "price": "0", "amount": "0"},
@@ -177,7 +210,12 @@ spec = Spec(
             "name": "ratio_too_low",
             "description": "Both reads succeed but the ratio is below min_ratio; nothing trades, all comes back.",
             "deploy": {"dex": "market", "lending": "market"},
-            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 200},
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 200,
+                "owner": "{caller}",
+            },
             "call": {"call": "leveraged_trade", "args": {"pair": "NEAR/USDC"}, "deposit": "2 NEAR"},
             "expect": {
                 "return": {"filled": False, "price": "0", "amount": "0"},
@@ -196,12 +234,103 @@ spec = Spec(
             "name": "pair_refused",
             "description": "The guard on the pair refuses before anything happens.",
             "deploy": {"dex": "market", "lending": "market"},
-            "init": {"dex_account": "dex", "lending_account": "lending", "min_ratio": 120},
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 120,
+                "owner": "{caller}",
+            },
             "call": {"call": "leveraged_trade", "args": {"pair": "NE"}, "deposit": "2 NEAR"},
             "expect": {
                 "status": "failure",
                 "error": "pair must be 3 to 32 bytes, like NEAR/USDC",
                 "views": [{"view": "get_trades_started", "returns": 0}],
+            },
+        },
+        {
+            "name": "owner_raises_min_ratio",
+            "description": "The owner raises min_ratio to 180; the ratio of 150 no longer trades.",
+            "deploy": {"dex": "market", "lending": "market"},
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 120,
+                "owner": "{caller}",
+            },
+            "setup": [{"call": "set_min_ratio", "args": {"ratio": 180}}],
+            "call": {"call": "leveraged_trade", "args": {"pair": "NEAR/USDC"}, "deposit": "2 NEAR"},
+            "expect": {
+                "return": {"filled": False, "price": "0", "amount": "0"},
+                "logs": ["Collateral ratio 150 is below 180; trade cancelled"],
+                "views": [
+                    {"view": "get_min_ratio", "returns": 180},
+                    {"view": "get_trades_started", "returns": 0},
+                    {"view": "dex.trades", "returns": 0},
+                ],
+                "balances": {"caller": {"at_least": "-0.05 NEAR"}},
+            },
+        },
+        {
+            "name": "outsider_sets_min_ratio",
+            "description": "Only the owner may change min_ratio.",
+            "deploy": {"dex": "market", "lending": "market"},
+            "accounts": ["mallory"],
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 120,
+                "owner": "{caller}",
+            },
+            "call": {"call": "set_min_ratio", "args": {"ratio": 100}, "signer": "mallory"},
+            "expect": {
+                "status": "failure",
+                "error": "set_min_ratio: only the owner may call this",
+                "views": [{"view": "get_min_ratio", "returns": 120}],
+            },
+        },
+        {
+            "name": "min_ratio_out_of_range",
+            "deploy": {"dex": "market", "lending": "market"},
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 120,
+                "owner": "{caller}",
+            },
+            "call": {"call": "set_min_ratio", "args": {"ratio": 99}},
+            "expect": {
+                "status": "failure",
+                "error": "min_ratio is a percentage from 100 to 1000",
+                "views": [{"view": "get_min_ratio", "returns": 120}],
+            },
+        },
+        {
+            "name": "ownership_passes_on",
+            "description": "The owner hands the contract to mallory, who may then change min_ratio; the old owner may not.",
+            "deploy": {"dex": "market", "lending": "market"},
+            "accounts": ["mallory"],
+            "init": {
+                "dex_account": "dex",
+                "lending_account": "lending",
+                "min_ratio": 120,
+                "owner": "{caller}",
+            },
+            "setup": [
+                {
+                    "call": "transfer_ownership",
+                    "args": {"new_owner": "{mallory}"},
+                    "deposit": "1 yoctoNEAR",
+                },
+                {"call": "set_min_ratio", "args": {"ratio": 300}, "signer": "mallory"},
+            ],
+            "call": {"call": "set_min_ratio", "args": {"ratio": 200}},
+            "expect": {
+                "status": "failure",
+                "error": "set_min_ratio: only the owner may call this",
+                "views": [
+                    {"view": "get_owner", "returns": "{mallory}"},
+                    {"view": "get_min_ratio", "returns": 300},
+                ],
             },
         },
     ],

@@ -122,8 +122,8 @@ def _refunds(flow: ir.Flow) -> list[Finding]:
 
 
 def _rollback(flow: ir.Flow) -> list[Finding]:
-    if not flow.updates or not flow.rollback:
-        return []  # nothing changed, or `rollback: none` waives it explicitly
+    if not flow.updates or not flow.rollback or flow.step is None:
+        return []  # nothing changed, `rollback: none` waives it, or there is no call to fail
     if any(step.callback.can_fail for step in flow.steps()):
         return []
     fields = ", ".join(u.field.name for u in flow.updates)
@@ -266,8 +266,8 @@ def _fan_out_size(flow: ir.Flow, step: ir.Step) -> list[Finding]:
 
 
 def _reentrancy(flow: ir.Flow) -> list[Finding]:
-    if flow.lock or not (flow.updates or flow.payable):
-        return []
+    if flow.lock or not (flow.updates or flow.payable) or flow.step is None:
+        return []  # locked, harmless, or done at once (nothing pending)
     return [
         Finding(
             "XCC107",

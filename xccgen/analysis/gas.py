@@ -57,7 +57,8 @@ def fan_out_need(flow: ir.Flow) -> tuple[int, int]:
 
 def budget(flow: ir.Flow) -> list[GasRow]:
     """Everything the flow's transaction pays for, in the order it runs."""
-    return [GasRow(flow.name, FLOW_BASE_GAS)] + step_rows(flow.step)
+    rows = [GasRow(flow.name, FLOW_BASE_GAS)]
+    return rows + step_rows(flow.step) if flow.step is not None else rows
 
 
 def prepaid(rows: list[GasRow]) -> int:

@@ -75,6 +75,10 @@ def flow_graph(flow: ir.Flow) -> tuple[list[Node], list[Edge]]:
             nodes.append(Node(done_id, f"return {value}" if value else "done", "end"))
             edges.append(Edge(callback.name, done_id, "success", "success"))
         source = callback.name
+    if flow.step is None:  # a method without calls: it updates state and is done
+        nodes.append(Node(f"{flow.name}_done", "done", "end"))
+        updated = ", ".join(u.field.name for u in flow.updates)
+        edges.append(Edge(flow.name, f"{flow.name}_done", f"updates {updated}", "success"))
     return nodes, edges
 
 

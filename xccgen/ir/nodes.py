@@ -359,7 +359,9 @@ def can_fail(slots, collect: Type | None, item_failure: str, reductions) -> bool
 
 def flow_uses_caller(flow: Flow) -> bool:
     """Whether the flow's method reads `{caller}`: in its log, updates, call args or callbacks."""
-    refs = method_refs(flow) + step_refs(flow.step) + list(flow.step.callback.params)
+    refs = method_refs(flow)
+    if flow.step is not None:
+        refs += step_refs(flow.step) + list(flow.step.callback.params)
     checks_caller = flow.lock_per_caller or flow.storage_by_caller or flow.access is not None
     return checks_caller or any(r.source == "caller" for r in refs)
 
@@ -625,7 +627,7 @@ class Flow:
     updates: tuple[Update, ...]
     rollback: bool
     lock: bool
-    step: Step
+    step: Step | None  # None: a method without calls, which checks and updates state
     path: tuple = ()
     lock_per_caller: bool = False  # `lock: caller`: the lock is a set of pending callers
     requires: tuple[Requirement, ...] = ()  # guards checked before anything else
@@ -636,7 +638,7 @@ class Flow:
 
     @property
     def returns(self) -> Type | None:
-        return self.step.callback.returns
+        return self.step.callback.returns if self.step is not None else None
 
     @property
     def mutates(self) -> bool:
@@ -648,6 +650,11 @@ class Flow:
         """Whether the flow's own method takes `&mut self`: it writes state, or it is payable
         (near-sdk rejects a payable method on `&self`, which it takes for a view)."""
         return self.mutates or self.payable
+
+    @property
+    def keeps_previous(self) -> bool:
+        """Whether its `set` updates keep the value they replace, for the rollback."""
+        return self.rollback and self.step is not None
 
     @property
     def lock_field(self) -> str:

@@ -64,6 +64,43 @@ CHECKED = {"+": "checked_add", "-": "checked_sub", "*": "checked_mul", "/": "che
 CHECKED["%"] = "checked_rem"
 
 
+MIRRORED = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+
+
+def _range_check(expr: ir.Expr):
+    """(value, lo, hi, inclusive, negated) when a condition is a range check of a local integer
+    against two literals, which clippy (manual_range_contains) wants as `(lo..hi).contains(&x)`:
+    `x >= lo && x < hi` (or `<= hi`), or its negation `x < lo || x >= hi` (or `> hi`)."""
+    if not (isinstance(expr, ir.Op) and expr.op in ("&&", "||") and len(expr.args) == 2):
+        return None
+    sides = []
+    for arg in expr.args:
+        if not (isinstance(arg, ir.Op) and arg.op in MIRRORED):
+            return None
+        left, right = arg.args
+        op = arg.op
+        if isinstance(left, ir.Lit):
+            left, right, op = right, left, MIRRORED[op]
+        local = isinstance(left, ir.Ref) and left.source in ("param", "item", "result")
+        if not (local and left.type.is_int and isinstance(right, ir.Lit)):
+            return None
+        sides.append((left, op, right))
+    (value, op1, b1), (other, op2, b2) = sides
+    if value != other:
+        return None
+    if expr.op == "&&":
+        if op2 == ">=":  # the lower bound first
+            (op1, b1), (op2, b2) = (op2, b2), (op1, b1)
+        if op1 != ">=" or op2 not in ("<", "<="):
+            return None
+        return value, b1, b2, op2 == "<=", False
+    if op1 == "<" and op2 in (">", ">="):
+        return value, b1, b2, op2 == ">", True
+    if op2 == "<" and op1 in (">", ">="):
+        return value, b2, b1, op1 == ">", True
+    return None
+
+
 def rust_str(text: str) -> str:
     """A Rust string literal that reads back as exactly `text`."""
     return quote(text, lambda code: f"\\u{{{code:x}}}")
@@ -328,12 +365,18 @@ class RustApi:
         plain integers (`amount.0` for U128); arithmetic is checked and aborts with the same
         message as the TypeScript build, or, with `fallible` (a block label), breaks out of
         that block with `Err(message)` (a callback's `when:`, which must not abort)."""
-        if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):  # no parentheses at the top
+        if _range_check(expr) is None and isinstance(expr, ir.Op) and expr.op in ("&&", "||"):
+            # No parentheses around the whole condition.
             left, right = (self._condition(a, fallible) for a in expr.args)
             return f"{left} {expr.op} {right}"
         return self._condition(expr, fallible)
 
     def _condition(self, expr: ir.Expr, fallible: str | None) -> str:
+        within = _range_check(expr)
+        if within is not None:  # `x >= 1 && x <= 9` as clippy wants it: `(1..=9).contains(&x)`
+            value, lo, hi, inclusive, negate = within
+            bounds = f"{self._number(lo)}..{'=' if inclusive else ''}{self._number(hi)}"
+            return f"{'!' if negate else ''}({bounds}).contains(&{self._ref(value)})"
         if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):
             left, right = (self._condition(a, fallible) for a in expr.args)
             return f"({left} {expr.op} {right})"
@@ -594,7 +637,7 @@ class RustApi:
     def fan_out_need(self, flow: ir.Flow) -> tuple[str, str] | None:
         """The constants of the gas a run-time fan-out needs (base, per item), when the flow's
         first step is one: its method checks the prepaid gas against them."""
-        if not (flow.step.fan_out and flow.step.fan_out.runtime):
+        if not (flow.step and flow.step.fan_out and flow.step.fan_out.runtime):
             return None
         base, per_item = gas.fan_out_need(flow)
         constants = self._constants(flow)
@@ -747,7 +790,7 @@ class RustApi:
                     add(method, "NearToken", value, f"{upper}_DEPOSIT")
             callback = step.callback.name
             add(callback, "Gas", self._gas(step.callback.gas), f"{callback.upper()}_GAS")
-        if flow.step.fan_out is not None and flow.step.fan_out.runtime:
+        if flow.step and flow.step.fan_out and flow.step.fan_out.runtime:
             base, per_item = gas.fan_out_need(flow)
             add("fan-out base", "Gas", self._gas(base), f"{flow.name.upper()}_BASE_GAS")
             item = snake_case(flow.step.fan_out.var).upper()
@@ -840,6 +883,20 @@ class RustApi:
             return f"{rust_str(value)}.parse::<{self.sdk('AccountId')}>().unwrap()"
         return self._value(value, key_type) + (f"_{key_type.name}" if key_type.is_int else "")
 
+    def updated_values(self, flow: ir.Flow) -> list[tuple[str, str]]:
+        """(state read, expected Rust value) of each update a unit test of a flow without
+        calls checks (samples.updated_values): `contract.count`, `Some(...)` for a map entry."""
+        state = samples.initial_state(self.contract, self.structs)
+        args, _ = samples.flow_args(flow, self.structs, state)
+        out = []
+        for update, value in samples.updated_values(flow, args, state, self.structs):
+            expected = self._value(value, update.type)
+            if update.key is not None:
+                out.append((self.test_state(update), f"Some({expected})"))
+            else:
+                out.append((f"contract.{update.field.name}", expected))
+        return out
+
     def flow_call(self, flow: ir.Flow) -> dict:
         """A unit test's call of the flow: `args`, the Rust values of its parameters (ones that
         pass its `require:`, found by samples.flow_args), and `refused`, the panic message when
@@ -867,7 +924,7 @@ class RustApi:
                     seeds.append(
                         f"contract.{field.name}.insert(CALLER.parse().unwrap(), {sample});"
                     )
-            for call in flow.step.calls:
+            for call in flow.step.calls if flow.step else ():
                 if isinstance(call.account, ir.MapEntry):
                     entry = call.account
                     key = self._test_key(entry.key, entry.map.type.key)

@@ -135,6 +135,30 @@ def access_fields(contract: ir.Contract) -> set[str]:
     return names
 
 
+def updated_values(
+    flow: ir.Flow, args: dict[str, Any], state: dict[str, Any], structs
+) -> list[tuple[ir.Update, Any]]:
+    """What each update of a flow without calls leaves, from a unit test's fresh state and
+    sample arguments: the value set, or the field (a map entry from its default) plus or minus
+    the value. An update that would overflow is left out (the flow then aborts)."""
+    env = {**state, **args, "caller": CALLER}
+    out = []
+    for update in flow.updates:
+        value = evaluate(update.value, env, structs)
+        if update.op == "set":
+            out.append((update, value))
+            continue
+        if update.key is not None:
+            start = update.field.default.value
+        else:
+            start = state[update.field.name]
+        result = int(start) + int(value) * (1 if update.op == "add" else -1)
+        lo, end = update.type.value_range
+        if lo <= result < end:
+            out.append((update, str(result) if update.type.is_big else result))
+    return out
+
+
 def sandbox_caller_may_call(contract: ir.Contract, flow: ir.Flow) -> bool:
     """Whether the generated sandbox tests' caller may call the flow: they pass it to `init`
     for every account `access:` checks; a literal account or a map's entries it cannot be."""

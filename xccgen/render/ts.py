@@ -442,7 +442,7 @@ class TsApi:
     def fan_out_need(self, flow: ir.Flow) -> tuple[str, str] | None:
         """The gas a run-time fan-out needs (base, per item) when the flow's first step is one:
         its method checks the prepaid gas against base + per item × items."""
-        if not (flow.step.fan_out and flow.step.fan_out.runtime):
+        if not (flow.step and flow.step.fan_out and flow.step.fan_out.runtime):
             return None
         base, per_item = gas.fan_out_need(flow)
         return self.gas(base), self.gas(per_item)

@@ -6,7 +6,7 @@ templates) are checked later by `xccgen.ir.resolve`, which turns this model into
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
@@ -176,11 +176,16 @@ class Step(Model):
     fan_out: FanOut | None = None
     then: Then | None = None
 
+    # A flow may have no step: a plain method that checks and updates state (a setter).
+    calls_optional: ClassVar[bool] = False
+
     @model_validator(mode="after")
     def _one_kind(self) -> Step:
         kinds = [
             k for k in ("call", "batch", "parallel", "fan_out") if getattr(self, k) is not None
         ]
+        if not kinds and self.calls_optional and self.then is None:
+            return self
         if len(kinds) != 1:
             raise ValueError(
                 "a flow step needs exactly one of `call`, `batch`, `parallel` or `fan_out`"
@@ -212,6 +217,7 @@ class Requirement(Model):
 
 
 class Flow(Step):
+    calls_optional: ClassVar[bool] = True
     description: StrictStr | None = None
     # Who may call it, checked first: `owner` (the state field `owner`), or a list of `owner`,
     # account ids and `{field}`s (an AccountId field, or a Map keyed by account: its keys).

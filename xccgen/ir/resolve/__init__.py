@@ -76,6 +76,12 @@ class Resolver(FlowResolver, CallbackContext, ConditionResolver, ValueResolver, 
                 )
         if not spec.flows:
             self.fail(("flows",), "a contract needs at least one flow")
+        elif flows and all(f.step is None for f in flows):
+            self.fail(
+                ("flows",),
+                "every flow only updates state; xccgen writes contracts that make "
+                "cross-contract calls: give a flow a step (`call`, `batch`, `parallel`, `fan_out`)",
+            )
         if self.problems:
             raise SpecError(self.problems)
         return ir.Contract(

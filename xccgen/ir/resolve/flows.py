@@ -65,9 +65,13 @@ class FlowResolver(ResolverBase):
         context = FlowContext(
             name, flow.payable, tuple(updates), flow.rollback == "auto", flow.lock == "caller"
         )
-        step = self.resolve_step(path, flow, scope, context, index=1)
-        self.check_later_targets(step)
-        step = self.carry_context(step, context)
+        if flow.call or flow.batch or flow.parallel or flow.fan_out:
+            step = self.resolve_step(path, flow, scope, context, index=1)
+            self.check_later_targets(step)
+            step = self.carry_context(step, context)
+        else:
+            step = None
+            self.check_without_calls(path, flow, updates)
         resolved = ir.Flow(
             name=name,
             description=flow.description,
@@ -84,7 +88,7 @@ class FlowResolver(ResolverBase):
             storage_by_caller=flow.storage == "caller",
             access=access,
         )
-        if resolved.storage_by_caller:
+        if resolved.storage_by_caller and step is not None:
             self.check_storage_by_caller(path, resolved)
         return resolved
 
@@ -162,6 +166,32 @@ class FlowResolver(ResolverBase):
                 message = f"{name}: requirement failed: {text}"
             out.append(ir.Requirement(condition, message, rpath))
         return tuple(out)
+
+    def check_without_calls(self, path, flow: m.Flow, updates) -> None:
+        """A flow without calls is a plain method: it checks, then changes state, at once."""
+        if not updates:
+            self.fail(
+                path,
+                "a flow without a step (`call`, `batch`, `parallel` or `fan_out`) only updates "
+                "state, and this one has no `update:`; add one, or a step",
+            )
+        if flow.payable:
+            self.fail(
+                path + ("payable",),
+                "a flow without calls has nothing to pay for, and would keep the deposit; drop "
+                "`payable: true`",
+            )
+        if flow.lock is not False:
+            self.fail(
+                path + ("lock",),
+                "a flow without calls finishes at once, so nothing is pending; drop `lock`",
+            )
+        if flow.storage == "caller":
+            self.fail(
+                path + ("storage",),
+                "`storage: caller` pays from the attached deposit, which a flow without calls "
+                "does not take",
+            )
 
     def check_storage_by_caller(self, path, flow: ir.Flow) -> None:
         """`storage: caller`: the deposit pays for storage only, and is known after the updates."""

@@ -2,34 +2,26 @@
 //! Reads a price and a collateral ratio in parallel, then trades only if both arrived.
 mod leveraged_trade;
 mod outcome;
+mod set_min_ratio;
 #[cfg(test)]
 mod tests;
 mod types;
 
-use near_sdk::{near, AccountId};
+use near_sdk::{assert_one_yocto, env, log, near, require, AccountId, PanicOnDefault};
 
 pub use types::{ExecuteTradeArgs, GetCollateralRatioArgs, GetPriceArgs, TradeReceipt};
 #[near(contract_state)]
+#[derive(PanicOnDefault)]
 pub struct Contract {
     dex_account: AccountId,
     lending_account: AccountId,
     trades_started: u64,
     /// The lowest collateral ratio (percent) to trade at.
     min_ratio: u32,
+    /// Who may change min_ratio (and hand the contract on).
+    owner: AccountId,
     /// Set while `leveraged_trade` waits for its calls; a second call is rejected meanwhile.
     leveraged_trade_pending: bool,
-}
-
-impl Default for Contract {
-    fn default() -> Self {
-        Self {
-            dex_account: "dex.testnet".parse().unwrap(),
-            lending_account: "lending.testnet".parse().unwrap(),
-            trades_started: 0,
-            min_ratio: 150,
-            leveraged_trade_pending: false,
-        }
-    }
 }
 
 #[near]
@@ -37,12 +29,18 @@ impl Contract {
     /// Sets the accounts of the contracts this one calls.
     #[init]
     #[private]
-    pub fn init(dex_account: AccountId, lending_account: AccountId, min_ratio: u32) -> Self {
+    pub fn init(
+        dex_account: AccountId,
+        lending_account: AccountId,
+        min_ratio: u32,
+        owner: AccountId,
+    ) -> Self {
         Self {
             dex_account,
             lending_account,
             trades_started: 0,
             min_ratio,
+            owner,
             leveraged_trade_pending: false,
         }
     }
@@ -63,8 +61,29 @@ impl Contract {
         self.min_ratio
     }
 
+    pub fn get_owner(&self) -> AccountId {
+        self.owner.clone()
+    }
+
     /// Whether `leveraged_trade` is waiting for its calls (and rejects new calls).
     pub fn is_leveraged_trade_pending(&self) -> bool {
         self.leveraged_trade_pending
+    }
+
+    /// Hands the contract to `new_owner`. Only the owner may, with exactly 1 yoctoNEAR attached,
+    /// so that only a full-access key can sign it.
+    #[payable]
+    pub fn transfer_ownership(&mut self, new_owner: AccountId) {
+        assert_one_yocto();
+        require!(
+            env::predecessor_account_id() == self.owner,
+            "transfer_ownership: only the owner may call this"
+        );
+        log!(
+            "Ownership of the contract passes from {} to {}",
+            self.owner,
+            new_owner
+        );
+        self.owner = new_owner;
     }
 }

@@ -59,7 +59,52 @@ fn setup() -> Contract {
         "account1.near".parse().unwrap(),
         "account2.near".parse().unwrap(),
         7,
+        "alice.near".parse().unwrap(),
     )
+}
+
+#[test]
+fn transfer_ownership_hands_the_contract_on() {
+    let mut contract = setup();
+    set_context(CALLER, 1, vec![]);
+    contract.transfer_ownership("new-owner.near".parse().unwrap());
+    assert_eq!(contract.owner.as_str(), "new-owner.near");
+}
+
+#[test]
+#[should_panic(expected = "transfer_ownership: only the owner may call this")]
+fn transfer_ownership_rejects_anyone_else() {
+    let mut contract = setup();
+    set_context("outsider.near", 1, vec![]);
+    contract.transfer_ownership("outsider.near".parse().unwrap());
+}
+
+#[test]
+#[should_panic(expected = "Requires attached deposit of exactly 1 yoctoNEAR")]
+fn transfer_ownership_needs_exactly_one_yocto() {
+    let mut contract = setup();
+    set_context(CALLER, 0, vec![]);
+    contract.transfer_ownership("new-owner.near".parse().unwrap());
+}
+
+#[test]
+fn set_min_ratio_updates_state_at_once() {
+    let mut contract = setup();
+    set_context(CALLER, 0, vec![]);
+    contract.set_min_ratio(100);
+    assert!(
+        scheduled().is_empty(),
+        "a flow without calls schedules nothing"
+    );
+    assert_eq!(contract.min_ratio, 100);
+}
+
+#[test]
+#[should_panic(expected = "set_min_ratio: only the owner may call this")]
+fn set_min_ratio_rejects_a_caller_it_does_not_allow() {
+    let mut contract = setup();
+    set_context("outsider.near", 0, vec![]);
+    contract.set_min_ratio(100);
 }
 
 #[test]

@@ -40,6 +40,7 @@ test.beforeEach(async (t) => {
     dex_account: dexAccount.accountId,
     lending_account: lendingAccount.accountId,
     min_ratio: 150,
+    owner: alice.accountId,
   });
   t.context.accounts = {
     contract,
@@ -54,6 +55,19 @@ test.afterEach.always(async (t) => {
   await t.context.worker?.tearDown().catch((error) => {
     console.log("Failed to stop the sandbox:", error);
   });
+});
+
+test("set_min_ratio", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "set_min_ratio",
+    { ratio: 0 },
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
 });
 
 test("leveraged_trade", async (t) => {

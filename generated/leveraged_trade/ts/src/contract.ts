@@ -56,13 +56,15 @@ function panicStr(message: string): never {
   return near.panicUtf8(encode(message));
 }
 
-@NearBindgen({ requireInit: false })
+@NearBindgen({ requireInit: true })
 export class Contract {
   dex_account: AccountId = "dex.testnet";
   lending_account: AccountId = "lending.testnet";
   trades_started: bigint = 0n;
   /** The lowest collateral ratio (percent) to trade at. */
   min_ratio: number = 150;
+  /** Who may change min_ratio (and hand the contract on). */
+  owner: AccountId = "";
   /** Set while `leveraged_trade` waits for its calls; a second call is rejected meanwhile. */
   leveraged_trade_pending: boolean = false;
 
@@ -76,13 +78,14 @@ export class Contract {
     if (near.attachedDeposit() > 0n) {
       throw new Error("Function is not payable");
     }
-    const [dex_account, lending_account, min_ratio] = readArgs(
-      ["dex_account", "lending_account", "min_ratio"],
-      [decodeAccountId, decodeAccountId, decodeUint32],
-    ) as [AccountId, AccountId, number];
+    const [dex_account, lending_account, min_ratio, owner] = readArgs(
+      ["dex_account", "lending_account", "min_ratio", "owner"],
+      [decodeAccountId, decodeAccountId, decodeUint32, decodeAccountId],
+    ) as [AccountId, AccountId, number, AccountId];
     this.dex_account = dex_account;
     this.lending_account = lending_account;
     this.min_ratio = min_ratio;
+    this.owner = owner;
   }
 
   @view({})
@@ -105,10 +108,56 @@ export class Contract {
     return this.min_ratio;
   }
 
+  @view({})
+  get_owner(): AccountId {
+    return this.owner;
+  }
+
   /** Whether `leveraged_trade` is waiting for its calls (and rejects new calls). */
   @view({})
   is_leveraged_trade_pending(): boolean {
     return this.leveraged_trade_pending;
+  }
+
+  /**
+   * Hands the contract to `new_owner`. Only the owner may, with exactly 1 yoctoNEAR attached,
+   * so that only a full-access key can sign it.
+   */
+  @call({ payableFunction: true })
+  transfer_ownership(): void {
+    const [new_owner] = readArgs(["new_owner"], [decodeAccountId]) as [
+      AccountId,
+    ];
+    if (near.attachedDeposit() !== 1n) {
+      panicStr("Requires attached deposit of exactly 1 yoctoNEAR");
+    }
+    if (near.predecessorAccountId() !== this.owner) {
+      panicStr("transfer_ownership: only the owner may call this");
+    }
+    near.log(
+      "Ownership of the contract passes from " +
+        this.owner +
+        " to " +
+        new_owner,
+    );
+    this.owner = new_owner;
+  }
+
+  // ---- set_min_ratio ----
+
+  /** Change the lowest collateral ratio to trade at; only the owner may. */
+  @call({})
+  set_min_ratio(): void {
+    const [ratio] = readArgs(["ratio"], [decodeUint32]) as [number];
+    const caller = near.predecessorAccountId();
+    if (caller !== this.owner) {
+      panicStr("set_min_ratio: only the owner may call this");
+    }
+    if (!(BigInt(ratio) >= 100n && BigInt(ratio) <= 1000n)) {
+      panicStr("min_ratio is a percentage from 100 to 1000");
+    }
+    near.log("min_ratio is now " + String(ratio));
+    this.min_ratio = ratio;
   }
 
   // ---- leveraged_trade ----

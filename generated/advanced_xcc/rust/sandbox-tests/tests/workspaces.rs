@@ -19,13 +19,13 @@ fn contract_wasm() -> Vec<u8> {
 async fn batch_actions_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"hello_account": "missing-1.test.near", "counter_account": "missing-2.test.near", "guestbook_account": "missing-3.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "batch_actions")
         .args_json(json!({}))
@@ -40,13 +40,13 @@ async fn batch_actions_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn multiple_contracts_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"hello_account": "missing-1.test.near", "counter_account": "missing-2.test.near", "guestbook_account": "missing-3.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "multiple_contracts")
         .args_json(json!({}))
@@ -61,13 +61,13 @@ async fn multiple_contracts_finishes_when_its_calls_fail() -> anyhow::Result<()>
 async fn similar_contracts_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"hello_account": "missing-1.test.near", "counter_account": "missing-2.test.near", "guestbook_account": "missing-3.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "similar_contracts")
         .args_json(json!({}))

@@ -19,13 +19,13 @@ fn contract_wasm() -> Vec<u8> {
 async fn escrow_deposit_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"vault_account": "missing-1.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "escrow_deposit")
         .args_json(json!({"memo": "sample text"}))

@@ -16,16 +16,37 @@ fn contract_wasm() -> Vec<u8> {
 }
 
 #[tokio::test]
-async fn leveraged_trade_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+async fn set_min_ratio_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
-        .args_json(json!({"dex_account": "missing-1.test.near", "lending_account": "missing-2.test.near", "min_ratio": 7}))
+        .args_json(json!({"dex_account": "missing-1.test.near", "lending_account": "missing-2.test.near", "min_ratio": 7, "owner": caller.id()}))
         .transact()
         .await?
         .into_result()?;
+    let outcome = caller
+        .call(contract.id(), "set_min_ratio")
+        .args_json(json!({"ratio": 7}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn leveraged_trade_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
     let caller = sandbox.dev_create_account().await?;
+    contract
+        .call("init")
+        .args_json(json!({"dex_account": "missing-1.test.near", "lending_account": "missing-2.test.near", "min_ratio": 7, "owner": caller.id()}))
+        .transact()
+        .await?
+        .into_result()?;
     let outcome = caller
         .call(contract.id(), "leveraged_trade")
         .args_json(json!({"pair": "sample text"}))

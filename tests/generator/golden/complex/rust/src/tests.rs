@@ -62,6 +62,30 @@ fn setup() -> Contract {
 }
 
 #[test]
+fn transfer_ownership_hands_the_contract_on() {
+    let mut contract = setup();
+    set_context(CALLER, 1, vec![]);
+    contract.transfer_ownership("new-owner.near".parse().unwrap());
+    assert_eq!(contract.owner.as_str(), "new-owner.near");
+}
+
+#[test]
+#[should_panic(expected = "transfer_ownership: only the owner may call this")]
+fn transfer_ownership_rejects_anyone_else() {
+    let mut contract = setup();
+    set_context("outsider.near", 1, vec![]);
+    contract.transfer_ownership("outsider.near".parse().unwrap());
+}
+
+#[test]
+#[should_panic(expected = "Requires attached deposit of exactly 1 yoctoNEAR")]
+fn transfer_ownership_needs_exactly_one_yocto() {
+    let mut contract = setup();
+    set_context(CALLER, 0, vec![]);
+    contract.transfer_ownership("new-owner.near".parse().unwrap());
+}
+
+#[test]
 fn buy_schedules_its_calls() {
     let mut contract = setup();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
@@ -493,6 +517,14 @@ fn batch_unit_schedules_its_calls() {
     assert_eq!(receipts[1].0, contract_account().as_str());
     assert_eq!(receipts[1].1, ["batch_unit_callback"]);
     assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+#[should_panic(expected = "batch_unit: only the owner may call this")]
+fn batch_unit_rejects_a_caller_it_does_not_allow() {
+    let mut contract = setup();
+    set_context("outsider.near", 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.batch_unit();
 }
 
 #[test]

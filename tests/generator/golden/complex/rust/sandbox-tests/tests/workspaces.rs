@@ -19,13 +19,13 @@ fn contract_wasm() -> Vec<u8> {
 async fn buy_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("setup")
-        .args_json(json!({"owner": "missing-1.test.near", "oracle_account": "missing-2.test.near"}))
+        .args_json(json!({"owner": caller.id(), "oracle_account": "missing-2.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "buy")
         .args_json(json!({"receiver": "sample.near", "amount": "7", "note": "sample text"}))
@@ -41,13 +41,13 @@ async fn buy_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn tip_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("setup")
-        .args_json(json!({"owner": "missing-1.test.near", "oracle_account": "missing-2.test.near"}))
+        .args_json(json!({"owner": caller.id(), "oracle_account": "missing-2.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "tip")
         .args_json(json!({"receiver": "sample.near"}))
@@ -63,13 +63,13 @@ async fn tip_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn quote_and_record_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("setup")
-        .args_json(json!({"owner": "missing-1.test.near", "oracle_account": "missing-2.test.near"}))
+        .args_json(json!({"owner": caller.id(), "oracle_account": "missing-2.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "quote_and_record")
         .args_json(json!({"asset": "sample text"}))
@@ -84,13 +84,13 @@ async fn quote_and_record_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn prices_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("setup")
-        .args_json(json!({"owner": "missing-1.test.near", "oracle_account": "missing-2.test.near"}))
+        .args_json(json!({"owner": caller.id(), "oracle_account": "missing-2.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "prices")
         .args_json(json!({}))
@@ -105,13 +105,13 @@ async fn prices_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn batch_unit_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("setup")
-        .args_json(json!({"owner": "missing-1.test.near", "oracle_account": "missing-2.test.near"}))
+        .args_json(json!({"owner": caller.id(), "oracle_account": "missing-2.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "batch_unit")
         .args_json(json!({}))
@@ -127,13 +127,13 @@ async fn batch_unit_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn lookups_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("setup")
-        .args_json(json!({"owner": "missing-1.test.near", "oracle_account": "missing-2.test.near"}))
+        .args_json(json!({"owner": caller.id(), "oracle_account": "missing-2.test.near"}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "lookups")
         .args_json(json!({}))

@@ -19,13 +19,13 @@ fn contract_wasm() -> Vec<u8> {
 async fn register_route_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"pools": ["sample.near"]}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "register_route")
         .args_json(json!({"pair": "sample text", "pool": "sample.near"}))
@@ -40,13 +40,13 @@ async fn register_route_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn quote_route_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"pools": ["sample.near"]}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "quote_route")
         .args_json(json!({"pair": "sample text", "amount_in": "7"}))
@@ -61,13 +61,13 @@ async fn quote_route_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn best_venue_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"pools": ["sample.near"]}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "best_venue")
         .args_json(json!({"venues": [{"account": "sample.near", "weight": 7}]}))
@@ -82,13 +82,13 @@ async fn best_venue_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn leave_note_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"pools": ["sample.near"]}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "leave_note")
         .args_json(json!({"pool": "sample.near", "text": "sample text"}))
@@ -104,13 +104,13 @@ async fn leave_note_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 async fn total_quote_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
     contract
         .call("init")
         .args_json(json!({"pools": ["sample.near"]}))
         .transact()
         .await?
         .into_result()?;
-    let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "total_quote")
         .args_json(json!({"amount_in": "7", "slot": 7}))
