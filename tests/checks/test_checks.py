@@ -79,12 +79,17 @@ TRIGGERS = {
         then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
     """,
     "XCC108": """
+        access: [admin.near]
         call: {call: bank.balance, deposit: 1 NEAR}
         then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
     """,
     "XCC109": """
         fan_out: {over: [], as: word, call: {call: hello.greet, args: {name: "{word}"}}}
         then: {collect: string, return: results}
+    """,
+    "XCC110": """
+        call: {call: bank.deposit, deposit: 1 NEAR}
+        then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
     """,
 }
 
@@ -104,6 +109,7 @@ FIXED = {
     "XCC107": TRIGGERS["XCC107"].replace("payable: true", "payable: true\n        lock: true"),
     "XCC108": TRIGGERS["XCC108"].replace(", deposit: 1 NEAR", ""),
     "XCC109": TRIGGERS["XCC109"].replace("over: []", "over: [x]"),
+    "XCC110": "        access: [admin.near]\n" + TRIGGERS["XCC110"],
 }
 
 

@@ -64,8 +64,12 @@ def run(
         sandbox.create_account(account(alias), "100 NEAR")
     problems: list[str] = []
     if scenario.init is not None:
-        # A bare alias names an account; one that was not deployed does not exist.
-        args = {k: account(v) if _is_alias(v) else v for k, v in scenario.init.items()}
+        # A bare alias names an account (one that was not deployed does not exist), and so
+        # does `{alias}` inside a value, as in calls.
+        args = {
+            k: account(v) if _is_alias(v) else substitute(v, aliases)
+            for k, v in scenario.init.items()
+        }
         if init_method is None:
             return Result(scenario.name, target, False, ["init: the contract has no init method"])
         out = sandbox.call(account(CONTRACT), account(CONTRACT), init_method, args)
