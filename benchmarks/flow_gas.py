@@ -85,7 +85,7 @@ def fan_out_gas(pool_counts=(1, 4, 8)) -> None:
                         "alice.test.near",
                         "contract.test.near",
                         "best_swap",
-                        {"pools": pools[:count], "amount_in": str(10**24)},
+                        {"pools": pools[:count], "amount_in": str(10**24), "min_out": "0"},
                         deposit="1 NEAR",
                     )
                     if out.status != "success":

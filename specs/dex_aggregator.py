@@ -8,6 +8,7 @@ from xccgen.dsl import (
     External,
     FanOut,
     Flow,
+    Hook,
     Method,
     Reducer,
     Spec,
@@ -26,7 +27,12 @@ spec = Spec(
                 type="Map<AccountId, U128>",
                 default="0",
                 description="What each account has swapped in total, in yoctoNEAR.",
-            )
+            ),
+            "max_slippage_bps": State(
+                type="u32",
+                default=100,
+                description="The slippage a swap allows below the best quote, in basis points.",
+            ),
         },
     ),
     externals={
@@ -59,7 +65,9 @@ spec = Spec(
                 on_success=Branch(
                     log="{quotes} pool(s) quoted; the best is {best_pool} at {best_quote}"
                 ),
-                on_failure=Branch(log="No pool quoted; nothing swapped", return_={"value": "0"}),
+                on_failure=Branch(
+                    log="No pool gave a usable quote; nothing swapped", return_={"value": "0"}
+                ),
                 collect="U128",
                 on_item_failure="skip",
                 reduce={
@@ -67,11 +75,21 @@ spec = Spec(
                     "best_quote": Reducer(max="results"),
                     "quotes": Reducer(count="results"),
                 },
+                compute=Hook(
+                    hook="swap_floor",
+                    args=["best_quote", "quotes", "max_slippage_bps"],
+                    returns={"floor": "U128"},
+                ),
                 next=Step(
+                    when="{floor} >= {min_out}",
+                    otherwise=Branch(
+                        log="The best quote allows {floor}, below the {min_out} asked for; nothing swapped",
+                        return_={"value": "0"},
+                    ),
                     call=Call(
                         call="pool.swap",
                         account="{best_pool}",
-                        args={"amount_in": "{amount_in}", "min_out": "{best_quote}"},
+                        args={"amount_in": "{amount_in}", "min_out": "{floor}"},
                         gas="30 Tgas",
                         deposit="attached",
                     ),
@@ -86,7 +104,7 @@ spec = Spec(
                 ),
             ),
             description="Swap the attached deposit on whichever of POOLS quotes the most for it.",
-            params={"pools": "Vec<AccountId>", "amount_in": "U128"},
+            params={"pools": "Vec<AccountId>", "amount_in": "U128", "min_out": "U128"},
             payable=True,
             update={"swapped[{caller}]": Update(add="{amount_in}")},
             lock="caller",
@@ -104,7 +122,11 @@ spec = Spec(
             ],
             "call": {
                 "call": "best_swap",
-                "args": {"pools": ["{p1}"], "amount_in": "1000000000000000000000000"},
+                "args": {
+                    "pools": ["{p1}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
+                },
                 "deposit": "1 NEAR",
             },
             "expect": {
@@ -143,6 +165,7 @@ spec = Spec(
                 "args": {
                     "pools": ["{p1}", "{p2}", "{p3}"],
                     "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
                 },
                 "deposit": "1 NEAR",
             },
@@ -208,6 +231,7 @@ spec = Spec(
                 "args": {
                     "pools": ["{p1}", "{p2}", "{p3}", "{p4}", "{p5}", "{p6}", "{p7}", "{p8}"],
                     "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
                 },
                 "deposit": "1 NEAR",
             },
@@ -235,6 +259,7 @@ spec = Spec(
                         "p9.test.near",
                     ],
                     "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
                 },
                 "deposit": "1 NEAR",
             },
@@ -251,7 +276,7 @@ spec = Spec(
             "name": "empty_list_rejected",
             "call": {
                 "call": "best_swap",
-                "args": {"pools": [], "amount_in": "1000000000000000000000000"},
+                "args": {"pools": [], "amount_in": "1000000000000000000000000", "min_out": "0"},
                 "deposit": "1 NEAR",
             },
             "expect": {
@@ -279,6 +304,7 @@ spec = Spec(
                 "args": {
                     "pools": ["{p1}", "missing.test.near", "{p3}"],
                     "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
                 },
                 "deposit": "1 NEAR",
             },
@@ -303,7 +329,11 @@ spec = Spec(
             ],
             "call": {
                 "call": "best_swap",
-                "args": {"pools": ["{p1}", "{p2}"], "amount_in": "1000000000000000000000000"},
+                "args": {
+                    "pools": ["{p1}", "{p2}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
+                },
                 "deposit": "1 NEAR",
             },
             "expect": {
@@ -331,14 +361,18 @@ spec = Spec(
             ],
             "call": {
                 "call": "best_swap",
-                "args": {"pools": ["{p1}", "{p2}"], "amount_in": "1000000000000000000000000"},
+                "args": {
+                    "pools": ["{p1}", "{p2}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
+                },
                 "deposit": "1 NEAR",
             },
             "expect": {
                 "return": "0",
                 "logs": [
                     "pool.get_quote #0 failed",
-                    "No pool quoted; nothing swapped",
+                    "No pool gave a usable quote; nothing swapped",
                     "Refunding 1000000000000000000000000 yoctoNEAR to {caller}",
                 ],
                 "views": [
@@ -362,13 +396,21 @@ spec = Spec(
                 },
                 {
                     "call": "best_swap",
-                    "args": {"pools": ["{p2}"], "amount_in": "2000000000000000000000000"},
+                    "args": {
+                        "pools": ["{p2}"],
+                        "amount_in": "2000000000000000000000000",
+                        "min_out": "0",
+                    },
                     "deposit": "2 NEAR",
                 },
             ],
             "call": {
                 "call": "best_swap",
-                "args": {"pools": ["{p1}", "{p2}"], "amount_in": "1000000000000000000000000"},
+                "args": {
+                    "pools": ["{p1}", "{p2}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
+                },
                 "deposit": "1 NEAR",
             },
             "expect": {
@@ -407,6 +449,7 @@ spec = Spec(
                         "p8.test.near",
                     ],
                     "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
                 },
                 "deposit": "1 NEAR",
                 "gas": "150 Tgas",
@@ -434,7 +477,11 @@ spec = Spec(
             ],
             "call": {
                 "call": "best_swap",
-                "args": {"pools": ["{p1}"], "amount_in": "1000000000000000000000000"},
+                "args": {
+                    "pools": ["{p1}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
+                },
                 "deposit": "1 NEAR",
             },
             "concurrent": [
@@ -442,7 +489,11 @@ spec = Spec(
                     "call": {
                         "call": "best_swap",
                         "signer": "bob",
-                        "args": {"pools": ["{p2}"], "amount_in": "3000000000000000000000000"},
+                        "args": {
+                            "pools": ["{p2}"],
+                            "amount_in": "3000000000000000000000000",
+                            "min_out": "0",
+                        },
                         "deposit": "3 NEAR",
                     },
                     "expect": {
@@ -479,14 +530,22 @@ spec = Spec(
             ],
             "call": {
                 "call": "best_swap",
-                "args": {"pools": ["{p1}"], "amount_in": "1000000000000000000000000"},
+                "args": {
+                    "pools": ["{p1}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
+                },
                 "deposit": "1 NEAR",
             },
             "concurrent": [
                 {
                     "call": {
                         "call": "best_swap",
-                        "args": {"pools": ["{p1}"], "amount_in": "2000000000000000000000000"},
+                        "args": {
+                            "pools": ["{p1}"],
+                            "amount_in": "2000000000000000000000000",
+                            "min_out": "0",
+                        },
                         "deposit": "2 NEAR",
                     },
                     "expect": {
@@ -511,6 +570,97 @@ spec = Spec(
                     {"view": "p1.swaps", "returns": 1},
                 ],
                 "balances": {"caller": {"at_least": "-1.05 NEAR"}},
+            },
+        },
+        {
+            "name": "floor_below_min_out",
+            "description": "The hook's floor (1% below the best quote, half that for one quote) is below what the caller asks; refunded.",
+            "deploy": {"p1": "pool"},
+            "setup": [
+                {
+                    "call": "p1.new",
+                    "args": {"quote": "1000", "quote_mode": "Ok", "swap_fails": False},
+                }
+            ],
+            "call": {
+                "call": "best_swap",
+                "args": {
+                    "pools": ["{p1}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "996",
+                },
+                "deposit": "1 NEAR",
+            },
+            "expect": {
+                "return": "0",
+                "logs": [
+                    "The best quote allows 995, below the 996 asked for; nothing swapped",
+                    "Refunding 1000000000000000000000000 yoctoNEAR to {caller}",
+                ],
+                "views": [
+                    {"view": "get_swapped", "args": {"account_id": "{caller}"}, "returns": "0"},
+                    {"view": "p1.swaps", "returns": 0},
+                ],
+                "balances": {"caller": {"at_least": "-0.05 NEAR"}},
+            },
+        },
+        {
+            "name": "floor_meets_min_out",
+            "description": "With two quotes the full 1% applies, and the swap goes out with the hook's floor.",
+            "deploy": {"p1": "pool", "p2": "pool"},
+            "setup": [
+                {
+                    "call": "p1.new",
+                    "args": {"quote": "1000", "quote_mode": "Ok", "swap_fails": False},
+                },
+                {
+                    "call": "p2.new",
+                    "args": {"quote": "800", "quote_mode": "Ok", "swap_fails": False},
+                },
+            ],
+            "call": {
+                "call": "best_swap",
+                "args": {
+                    "pools": ["{p1}", "{p2}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "990",
+                },
+                "deposit": "1 NEAR",
+            },
+            "expect": {
+                "return": "1000",
+                "logs": ["2 pool(s) quoted; the best is {p1} at 1000", "Swapped on {p1} for 1000"],
+                "views": [{"view": "p1.swaps", "returns": 1}],
+            },
+        },
+        {
+            "name": "hook_refuses",
+            "description": "Every pool quotes 0; the hook refuses, so the total is rolled back and the deposit refunded.",
+            "deploy": {"p1": "pool"},
+            "setup": [
+                {"call": "p1.new", "args": {"quote": "0", "quote_mode": "Ok", "swap_fails": False}}
+            ],
+            "call": {
+                "call": "best_swap",
+                "args": {
+                    "pools": ["{p1}"],
+                    "amount_in": "1000000000000000000000000",
+                    "min_out": "0",
+                },
+                "deposit": "1 NEAR",
+            },
+            "expect": {
+                "return": "0",
+                "logs": [
+                    "The best quote is 0: there is nothing to swap for",
+                    "No pool gave a usable quote; nothing swapped",
+                    "Refunding 1000000000000000000000000 yoctoNEAR to {caller}",
+                ],
+                "views": [
+                    {"view": "get_swapped", "args": {"account_id": "{caller}"}, "returns": "0"},
+                    {"view": "p1.swaps", "returns": 0},
+                ],
+                "balances": {"caller": {"at_least": "-0.05 NEAR"}},
             },
         },
     ],

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xccgen import ir, project_swap
-from xccgen.errors import XccgenError
+from xccgen.errors import SpecError, XccgenError
+from xccgen.hooks import HOOK_FILES, signature_problems
 from xccgen.pipeline import load_contract
 from xccgen.render import TARGETS, is_marker_line, render
 
@@ -20,10 +21,15 @@ IGNORED = {"Cargo.lock", "package-lock.json", "target", "node_modules", "build"}
 
 @dataclass
 class Output:
-    """What one spec generates: file path (under the output root) -> text."""
+    """What one spec generates: file path (under the output root) -> text. `seeds` are the
+    team's files (hooks): written only when missing, never overwritten or compared."""
 
     contract: ir.Contract
     files: dict[Path, str] = field(default_factory=dict)
+    seeds: dict[Path, str] = field(default_factory=dict)
+
+    def missing_seeds(self) -> dict[Path, str]:
+        return {path: text for path, text in self.seeds.items() if not path.exists()}
 
 
 def project_dir(out_root: Path, contract: ir.Contract, target: str) -> Path:
@@ -43,10 +49,18 @@ def render_contract(
     templates: Path | None = None,
 ) -> Output:
     output = Output(contract)
+    problems = []
     for target in targets:
         base = project_dir(out_root, contract, target)
         for rendered in render(contract, target, templates):
-            output.files[base / rendered.path] = rendered.text
+            (output.seeds if rendered.seed else output.files)[base / rendered.path] = rendered.text
+        if contract.hooks:
+            # The team's hook file, or the stubs it starts as: each hook's signature must match.
+            path = base / HOOK_FILES[target]
+            text = output.seeds[path] if not path.is_file() else path.read_text(errors="replace")
+            problems += signature_problems(contract, target, text, path)
+    if problems:
+        raise SpecError(problems)
     return output
 
 
@@ -94,6 +108,9 @@ def diff(outputs: list[Output], out_root: Path, targets: tuple[str, ...]) -> str
         for path in stale_files(output, out_root, targets):
             old = path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
             chunks.extend(difflib.unified_diff(old, [], fromfile=f"a/{path}", tofile="/dev/null"))
+        for path, text in output.missing_seeds().items():  # a hook file must exist; its body
+            new = text.splitlines(keepends=True)  # is the team's, so it is never compared
+            chunks.extend(difflib.unified_diff([], new, fromfile="/dev/null", tofile=f"b/{path}"))
     return "".join(chunks)
 
 
@@ -121,7 +138,7 @@ def write(
     blocked = [
         path
         for output in outputs
-        for path in output.files
+        for path in [*output.files, *output.missing_seeds()]
         if (path.exists() and not path.is_file())
         or any(parent.exists() and not parent.is_dir() for parent in path.parents)
     ]
@@ -134,7 +151,8 @@ def write(
     for output in outputs:
         for target in targets:
             base = project_dir(out_root, output.contract, target)
-            files = {p: t for p, t in output.files.items() if base in p.parents}
+            everything = {**output.files, **output.missing_seeds()}
+            files = {p: t for p, t in everything.items() if base in p.parents}
             changed += _write_project(base, files, stale_files(output, out_root, (target,)))
     return changed
 

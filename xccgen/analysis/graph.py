@@ -25,7 +25,9 @@ class Edge:
 
 
 def flow_graph(flow: ir.Flow) -> tuple[list[Node], list[Edge]]:
-    nodes = [Node(flow.name, f"{flow.name}()" + (" payable" if flow.payable else ""), "flow")]
+    label = f"{flow.name}()" + (" payable" if flow.payable else "")
+    label += f" · before: {flow.before.name}()" if flow.before else ""
+    nodes = [Node(flow.name, label, "flow")]
     edges: list[Edge] = []
     source = flow.name
     undo = (["rollback"] if flow.rollback and flow.updates else []) + (
@@ -60,7 +62,9 @@ def flow_graph(flow: ir.Flow) -> tuple[list[Node], list[Edge]]:
             nodes.append(Node(node_id, label, "call"))
             edges.append(Edge(source, node_id, when + _call_label(calls), "call"))
             call_ids.append(node_id)
-        nodes.append(Node(callback.name, f"{callback.name} (private)", "callback"))
+        label = f"{callback.name} (private)"
+        label += f" · compute: {callback.compute.name}()" if callback.compute else ""
+        nodes.append(Node(callback.name, label, "callback"))
         for node_id in call_ids:
             edges.append(Edge(node_id, callback.name, "result", "then"))
         failure_id = f"{callback.name}_failed"

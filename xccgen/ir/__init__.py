@@ -26,6 +26,7 @@ from xccgen.ir.nodes import (
     FanOut,
     FieldOf,
     Flow,
+    Hook,
     Init,
     Interp,
     Lit,
@@ -106,5 +107,6 @@ __all__ = [
     "Step",
     "Update",
     "Flow",
+    "Hook",
     "Contract",
 ]

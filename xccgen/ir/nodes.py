@@ -224,6 +224,26 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Hook:
+    """A function the team writes (src/hooks.rs, src/hooks.ts), called with `args` and giving
+    back `returns`: `before` a flow's checks (it may abort), or to `compute` values in a
+    callback (it refuses with an error, which takes the failure path)."""
+
+    name: str
+    kind: Literal["before", "compute"]
+    args: tuple[Ref, ...]
+    returns: tuple[tuple[str, Type], ...]
+    flow: str
+    path: tuple = ()
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        """The values it gives back, as the rest of the flow names them."""
+        source = "param" if self.kind == "before" else "result"
+        return tuple(Ref(name, type_, source) for name, type_ in self.returns)
+
+
+@dataclass(frozen=True)
 class Access:
     """Who may call a flow (`access:`), checked before anything else: the owner (the state
     field `owner`), literal accounts, AccountId state fields, and the keys of Map fields."""
@@ -308,6 +328,7 @@ def success_reads(callback: Callback, name: str) -> bool:
     branch = callback.success
     refs = refs_in(branch.log) + refs_in(branch.value)
     refs += [r for reduction in callback.reductions for r in reduction.sources]
+    refs += list(callback.compute.args) if callback.compute else []
     if branch.next is not None:
         refs += step_refs(branch.next) + condition_refs(branch.next.when)
         refs += list(branch.next.callback.params)
@@ -344,16 +365,18 @@ def method_refs(flow: Flow) -> list[Ref]:
     """The values the flow's method reads before it schedules its calls: in its `require:`,
     its log and its updates (their values and map keys)."""
     refs = [r for req in flow.requires for r in refs_in(req.condition)] + refs_in(flow.log)
+    refs += list(flow.before.args) if flow.before else []
     return refs + [r for u in flow.updates for r in refs_in(u.value) + refs_in(u.key)]
 
 
-def can_fail(slots, collect: Type | None, item_failure: str, reductions) -> bool:
+def can_fail(slots, collect: Type | None, item_failure: str, reductions, computes=False) -> bool:
     """Whether a callback can take its failure branch: a critical result missing, a fan-out
-    item failing under `fail`, or a reduction with no value."""
+    item failing under `fail`, a reduction with no value, or a `compute` hook refusing."""
     return (
         any(s.critical for s in slots)
         or (collect is not None and item_failure == "fail")
         or any(r.can_fail for r in reductions)
+        or computes
     )
 
 
@@ -534,6 +557,7 @@ class Callback:
     item_default: Lit | None = None
     reductions: tuple[Reduction, ...] = ()
     path: tuple = ()  # the spec path of its `then:`
+    compute: Hook | None = None  # your code, after the reductions
 
     @property
     def skip_failed_items(self) -> bool:
@@ -542,7 +566,8 @@ class Callback:
     @property
     def can_fail(self) -> bool:
         """Whether it can take the failure branch (see `can_fail`)."""
-        return can_fail(self.slots, self.collect, self.item_failure, self.reductions)
+        computes = self.compute is not None
+        return can_fail(self.slots, self.collect, self.item_failure, self.reductions, computes)
 
     @property
     def needs_items(self) -> bool:
@@ -635,6 +660,7 @@ class Flow:
     # that much (its `deposit` from then on) and refunds the rest at once.
     storage_by_caller: bool = False
     access: Access | None = None  # who may call it; None: anyone
+    before: Hook | None = None  # your code, run before the guards
 
     @property
     def returns(self) -> Type | None:
@@ -689,6 +715,8 @@ class Contract:
     externals: tuple[External, ...]
     flows: tuple[Flow, ...]
     scenarios: tuple[dict, ...] = field(default=())
+    # Where the spec's lines are, for errors found after resolution (a hook's signature).
+    source: Any = field(default=None, compare=False, repr=False)
 
     @property
     def locks(self) -> list[Flow]:
@@ -702,6 +730,15 @@ class Contract:
     def owned(self) -> bool:
         """Whether a flow is owner-only: the contract then has `transfer_ownership`."""
         return any(f.access is not None and f.access.owner for f in self.flows)
+
+    @property
+    def hooks(self) -> list[Hook]:
+        """Every hook the spec names, in flow order: src/hooks.rs / .ts define them."""
+        out = []
+        for flow in self.flows:
+            out += [flow.before] if flow.before else []
+            out += [s.callback.compute for s in flow.steps() if s.callback.compute]
+        return out
 
     @property
     def caller_locks(self) -> list[Flow]:

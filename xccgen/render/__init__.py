@@ -37,6 +37,7 @@ MARKER = (
 class RenderedFile:
     path: str  # relative to the target's project directory, with `/` separators
     text: str
+    seed: bool = False  # the team's file (hooks): written when missing, never overwritten
 
 
 # The marker as a whole line of each file kind: `// ...`, `# ...`, `<!-- ... -->`, and the
@@ -113,9 +114,10 @@ def render(contract: ir.Contract, target: str, override: Path | None = None) -> 
             text = env.get_template(template_name).render(**base, **context)
         except Exception as exc:  # a customised template can fail in any way: say where
             raise XccgenError(template_problem(exc, template_file(env, template_name))) from None
-        files.append(RenderedFile(out_path, tidy(text)))
+        files.append(RenderedFile(out_path, tidy(text), context.get("seed", False)))
     formatted = format_project(target, {f.path: f.text for f in files})
-    return [RenderedFile(path, text) for path, text in formatted.items()]
+    seeds = {f.path for f in files if f.seed}
+    return [RenderedFile(path, text, path in seeds) for path, text in formatted.items()]
 
 
 def template_file(env: jinja2.Environment, name: str) -> str:

@@ -179,6 +179,17 @@ def _copied(t: ir.Type) -> bool:
     return t.is_int or t.is_big or t.name == "bool"
 
 
+def _types_in(t: ir.Type, structs: dict[str, ir.Struct], seen=frozenset()) -> set[ir.Type]:
+    """`t` and every type inside it (items, struct fields), once per struct."""
+    out = {t}
+    for inner in ([t.item] if t.item else []) + list(t.items):
+        out |= _types_in(inner, structs, seen)
+    if t.is_struct and t.name not in seen:
+        for _, field_type in structs[t.name].fields:
+            out |= _types_in(field_type, structs, seen | {t.name})
+    return out
+
+
 def _pascal(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in snake_case(name).split("_"))
 
@@ -696,6 +707,96 @@ class RustApi:
         """Whether the flow reads `{caller}` (its method then reads the predecessor)."""
         return ir.flow_uses_caller(flow)
 
+    # --------------------------------------------------------------------------------- hooks
+
+    def hook_signature(self, hook: ir.Hook, stub: bool = False) -> str:
+        """`pub fn pick_route(results: &[U128], min_out: U128) -> Result<AccountId, String>`:
+        what src/hooks.rs must define (values by reference unless they are numbers or bools).
+        `stub`: the stub's own, whose unused arguments start with `_`."""
+        used = self._stub_reads(hook) if stub else {r.name for r in hook.args}
+        params = ", ".join(
+            f"{'' if ref.name in used else '_'}{ref.name}: {self._hook_param(ref.type)}"
+            for ref in hook.args
+        )
+        returns = self._hook_returns(hook)
+        if hook.kind == "compute":
+            returns = f"Result<{returns}, String>"
+        return f"pub fn {hook.name}({params}) -> {returns}"
+
+    def _stub_reads(self, hook: ir.Hook) -> set[str]:
+        """The arguments a stub's body reads: those passed through, and an account it copies."""
+        args = {ref.name: ref.type for ref in hook.args}
+        used = {name for name, t in hook.returns if args.get(name) == t}
+        account = next((r.name for r in hook.args if r.type == ir.ACCOUNT_ID), None)
+        if account and any(ir.ACCOUNT_ID in _types_in(t, self.structs) for _, t in hook.returns):
+            used.add(account)
+        return used
+
+    def _hook_param(self, t: ir.Type) -> str:
+        if _is_copy(t):
+            return self.type(t)
+        if t == ir.STRING:
+            return "&str"
+        if t.name == "Vec":
+            return f"&[{self.type(t.item)}]"
+        return f"&{self.type(t)}"
+
+    def _hook_returns(self, hook: ir.Hook) -> str:
+        types = [self.type(t) for _, t in hook.returns]
+        return types[0] if len(types) == 1 else "(" + ", ".join(types) + ")"
+
+    def hook_call(self, hook: ir.Hook, within: bool = False) -> str:
+        """`hooks::pick_route(&results, min_out)`; `within`: as src/hooks.rs's own test calls
+        it, on locals of the arguments' names."""
+        args = [r.name if within else self._ref(r) for r in hook.args]
+        args = [a if _is_copy(r.type) else f"&{a}" for a, r in zip(args, hook.args, strict=True)]
+        if within:
+            return f"{hook.name}({', '.join(args)})"
+        return f"{self.crate('hooks')}::{hook.name}({', '.join(args)})"
+
+    def hook_binding(self, hook: ir.Hook) -> str:
+        """What the call's value is bound to: `min_out`, or `(route, expected)`."""
+        names = [name for name, _ in hook.returns]
+        return names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
+
+    def hook_stub(self, hook: ir.Hook) -> str:
+        """A stub's value: each returned value passed through from the argument of its name
+        and type, else a plain value of its type (the team writes the real body)."""
+        args = {ref.name: ref.type for ref in hook.args}
+        values = []
+        for name, t in hook.returns:
+            if args.get(name) == t:
+                values.append(name if _is_copy(t) else f"{name}.to_owned()")
+            else:
+                values.append(self._plain(t, hook))
+        value = values[0] if len(values) == 1 else "(" + ", ".join(values) + ")"
+        return f"Ok({value})" if hook.kind == "compute" else value
+
+    def _plain(self, t: ir.Type, hook: ir.Hook) -> str:
+        """A plain value of `t` for a stub: zero, false, empty, or an account argument."""
+        if t.is_int or t.is_big:
+            return f"{self.type(t)}(0)" if t.is_big else "0"
+        if t == ir.BOOL:
+            return "false"
+        if t == ir.STRING:
+            return "String::new()"
+        if t.name == "Vec":
+            return "Vec::new()"
+        if t.name == "Option":
+            return "None"
+        if t == ir.ACCOUNT_ID:
+            account = next((r for r in hook.args if r.type == ir.ACCOUNT_ID), None)
+            if account is not None:
+                return f"{account.name}.clone()"
+            return f"{self.sdk('env')}::current_account_id()"
+        if t.name == "Tuple":
+            return "(" + ", ".join(self._plain(i, hook) for i in t.items) + ")"
+        fields = ", ".join(
+            f"{rust_field_name(f)}: {self._plain(ft, hook)}"
+            for f, ft in self.structs[t.name].fields
+        )
+        return f"{self.crate(t.name)} {{ {fields} }}"
+
     def access(self, access: ir.Access) -> str:
         """Whether `caller` may call the flow: `caller == self.owner || ...`."""
         checks = ["caller == self.owner"] if access.owner else []
@@ -899,12 +1000,14 @@ class RustApi:
 
     def flow_call(self, flow: ir.Flow) -> dict:
         """A unit test's call of the flow: `args`, the Rust values of its parameters (ones that
-        pass its `require:`, found by samples.flow_args), and `refused`, the panic message when
-        no values tried pass (the test then expects it)."""
+        pass its `require:`, found by samples.flow_args), `refused`, the panic message when
+        no values tried pass (the test then expects it), and `runs`: whether a test may run the
+        flow and know what it does (not when it calls a `before` hook)."""
         state = samples.initial_state(self.contract, self.structs)
         args, refused = samples.flow_args(flow, self.structs, state)
         values = {name: self._value(args[name], t) for name, t in flow.params}
-        return {"args": values, "refused": refused}
+        # A flow that calls the team's `before` hook does what that code decides.
+        return {"args": values, "refused": refused, "runs": flow.before is None}
 
     def test_seeds(self) -> list[str]:
         """Statements that give a unit test's fresh contract what its flows read from state: an
@@ -984,6 +1087,9 @@ def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
     for flow in contract.flows:
         context = {"rs": RustApi(contract, "flow"), "flow": flow}
         out.append((f"src/{flow.name}.rs", "src/flow.rs.jinja", context))
+    if contract.hooks:  # the team's file: written once, never overwritten (`seed`)
+        context = {"rs": RustApi(contract, "hooks"), "seed": True}
+        out.append(("src/hooks.rs", "src/hooks.rs.jinja", context))
     for path, template, module in (
         ("src/tests.rs", "src/tests.rs.jinja", "tests"),
         ("sandbox-tests/Cargo.toml", "sandbox-tests/Cargo.toml.jinja", "manifest"),

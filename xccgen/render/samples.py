@@ -189,13 +189,16 @@ def callback_cases(
     """For every callback: its arguments and, per branch, promise results and the expected value.
 
     Branches: `success` (every call answered with a sample value), `failure` (every call failed)
-    and `invalid` (every call answered bytes that are not JSON). Before a step with `when:`,
-    `success` answers values that pass it and `refused` ones that do not (when samples of both
-    are found). A branch that schedules the next step expects a promise (`expect_promise`).
+    and `invalid` (every call answered bytes that are not JSON); those that reach a `compute`
+    hook (the team's code) are left to the tests of src/hooks.rs and the scenarios. Before a
+    step with `when:`, `success` answers values that pass it and `refused` ones that do not
+    (when samples of both are found). A branch that schedules the next step expects a promise
+    (`expect_promise`).
     """
     cases = []
-    # A test that rolls back runs the flow first; it cannot when its `require:` refuses.
-    runs_flow = flow_args(flow, structs, state or {})[1] is None
+    # A test that rolls back runs the flow first; it cannot when its `require:` refuses, nor
+    # when the flow calls the team's `before` hook (whose values the test cannot know).
+    runs_flow = flow_args(flow, structs, state or {})[1] is None and flow.before is None
     for step in flow.steps():
         callback = step.callback
         args = {p.name: param_value(p, structs) for p in callback.params}
@@ -210,7 +213,7 @@ def callback_cases(
         plain = {s.bind: sample(s.type, structs) for s in slots}
         branches = [("success", plain), ("failure", plain), ("invalid", plain)]
         when = callback.success.next.when if callback.success.next is not None else None
-        if when is not None and step.fan_out is None:
+        if when is not None and step.fan_out is None and callback.compute is None:
             passing = _answers(callback, slots, base, structs, want=True)
             refusing = _answers(callback, slots, base, structs, want=False)
             branches[0] = ("success", passing or plain)
@@ -243,6 +246,8 @@ def callback_cases(
                 env["items"] = kept
                 any_critical_failed = any_failed and callback.item_failure == "fail"
             any_critical_failed = not _reduce_into(callback, env) or any_critical_failed
+            if callback.compute is not None and not any_critical_failed:
+                continue  # past here the callback runs the team's code, which the test cannot know
             refused = not any_critical_failed and when is not None and not holds(when, env)
             if any_critical_failed:
                 expected, promise = evaluate(callback.failure.value, env, structs), False
@@ -417,7 +422,8 @@ def flow_args(
     them when none do (the test then expects that panic)."""
     names = [name for name, _ in flow.params]
     denied = access_refusal(flow, state)
-    if denied is not None:
+    if denied is not None or flow.before is not None:
+        # What the flow does after the team's `before` hook depends on that code.
         return {name: sample(t, structs) for name, t in flow.params}, denied
     choices = [_candidates(t, structs) for _, t in flow.params]
     env = {**state, "caller": CALLER, "deposit": DEPOSIT}

@@ -177,6 +177,7 @@ class TsApi:
         self.module = module  # the file's import path, `./types`, so it never imports itself
         self.structs = {s.name: s for s in contract.structs}
         self._imports: dict[str, set[str]] = {}
+        self._hooks = False  # whether the file calls a hook (see `uses_hooks`)
 
     # -------------------------------------------------------------------------- spellings
 
@@ -519,6 +520,54 @@ class TsApi:
         """Whether the generated sandbox test passes its caller to `init` for this field."""
         return field.name in samples.access_fields(self.contract)
 
+    # --------------------------------------------------------------------------------- hooks
+
+    def hook_signature(self, hook: ir.Hook, stub: bool = False) -> str:
+        """`export function pick_route(results: string[], min_out: string): [string, string]`:
+        what src/hooks.ts must define. `stub`: the stub's own, whose unused arguments start
+        with `_`."""
+        used = self._stub_reads(hook) if stub else {r.name for r in hook.args}
+        params = ", ".join(
+            f"{'' if r.name in used else '_'}{r.name}: {self.type(r.type)}" for r in hook.args
+        )
+        return f"export function {hook.name}({params}): {self._hook_returns(hook)}"
+
+    def _stub_reads(self, hook: ir.Hook) -> set[str]:
+        args = {ref.name: ref.type for ref in hook.args}
+        return {name for name, t in hook.returns if args.get(name) == t}
+
+    def _hook_returns(self, hook: ir.Hook) -> str:
+        types = [self.type(t) for _, t in hook.returns]
+        return types[0] if len(types) == 1 else "[" + ", ".join(types) + "]"
+
+    def hook_call(self, hook: ir.Hook, within: bool = False) -> str:
+        """`hooks.pick_route(results, min_out)`; `within`: as src/hooks.ts's own file calls it,
+        on locals of the arguments' names."""
+        if within:
+            return f"{hook.name}({', '.join(r.name for r in hook.args)})"
+        self._hooks = True
+        return f"hooks.{hook.name}({', '.join(self._ref(r) for r in hook.args)})"
+
+    def hook_binding(self, hook: ir.Hook) -> str:
+        """What the call's value is bound to: `min_out`, or `[route, expected]`."""
+        names = [name for name, _ in hook.returns]
+        return names[0] if len(names) == 1 else "[" + ", ".join(names) + "]"
+
+    def hook_values(self, hook: ir.Hook) -> list[tuple[str, str]]:
+        """(name, type) of each value a hook gives back, for the locals a callback declares."""
+        return [(name, self.type(t)) for name, t in hook.returns]
+
+    def hook_stub(self, hook: ir.Hook) -> str:
+        """A stub's value: each returned value passed through from the argument of its name
+        and type, else a zero of its type (the team writes the real body)."""
+        args = {ref.name: ref.type for ref in hook.args}
+        values = [name if args.get(name) == t else self._zero(t, "0n") for name, t in hook.returns]
+        return values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
+
+    def uses_hooks(self) -> bool:
+        """Whether the file calls a hook (it then imports src/hooks.ts as `hooks`)."""
+        return self._hooks
+
     def access_refused(self, access: ir.Access) -> str:
         """Whether `caller` may not call the flow: `caller !== this.owner && ...`."""
         checks = ["caller !== this.owner"] if access.owner else []
@@ -696,11 +745,20 @@ def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:
         "src/outcome.ts",
         *(["src/checked.ts"] if needs_checked else []),
         *(["src/reduce.ts"] if needs_reduce else []),
+        *(["src/hooks.ts"] if contract.hooks else []),
         "sandbox-test/tsconfig.json",
         "sandbox-test/main.ava.ts",
     ]
     # Each file gets its own `ts`, which records what that file imports.
+    # src/hooks.ts is the team's: written once, never overwritten (`seed`).
     return [
-        (path, f"{path}.jinja", {"ts": TsApi(contract, "./" + path.removeprefix("src/")[:-3])})
+        (
+            path,
+            f"{path}.jinja",
+            {
+                "ts": TsApi(contract, "./" + path.removeprefix("src/")[:-3]),
+                "seed": path == "src/hooks.ts",
+            },
+        )
         for path in paths
     ]

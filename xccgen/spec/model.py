@@ -145,6 +145,15 @@ class Reducer(Model):
 REDUCERS = ("sum", "count", "min", "max", "argmin", "argmax", "all", "any")
 
 
+class Hook(Model):
+    """A function the team writes in src/hooks.rs and src/hooks.ts: it takes the named values
+    `args` and gives back the named values `returns`."""
+
+    hook: StrictStr
+    args: list[StrictStr] = []
+    returns: dict[StrictStr, StrictStr]
+
+
 class ItemDefault(Model):
     """`on_item_failure: {default: ...}`: a failed fan-out item counts as this value."""
 
@@ -162,6 +171,7 @@ class Then(Model):
     collect: StrictStr | None = None  # fan_out: the type every result has
     on_item_failure: Literal["skip", "fail"] | ItemDefault = "skip"
     reduce: dict[StrictStr, Reducer] = {}  # values computed from the results, by name
+    compute: Hook | None = None  # your code: values derived from the results (and reductions)
     next: Step | None = None  # a further step scheduled when every critical result succeeded
 
 
@@ -225,6 +235,7 @@ class Flow(Step):
     # Conditions over params, state, caller and deposit, checked before anything else.
     require: list[StrictStr | Requirement] = []
     params: dict[StrictStr, StrictStr] = {}
+    before: Hook | None = None  # your code: values computed from params and state, first
     payable: StrictBool = False
     log: StrictStr | None = None  # logged when the flow starts
     update: dict[StrictStr, Update] = {}

@@ -58,6 +58,10 @@ GENERATED_NAMES = {
     "storage_before",  # `storage: caller`: the storage usage before the updates
     "storage_added",
     "all_succeeded",
+    "holds",  # a `when:` condition's value, before the step it guards
+    "refusal",  # why a `when:` or a `compute` hook refused
+    "thrown",  # TypeScript: what a `compute` hook threw
+    "hooks",  # the module of the team's own functions
     "ext",
     "new",
     "default",

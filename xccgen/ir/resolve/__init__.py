@@ -94,6 +94,7 @@ class Resolver(FlowResolver, CallbackContext, ConditionResolver, ValueResolver, 
             externals=tuple(self.externals.values()),
             flows=tuple(flows),
             scenarios=tuple(spec.scenarios),
+            source=self.source,
         )
 
     def resolve_state_field(self, name: str, field_spec: m.StateField) -> None:

@@ -24,6 +24,7 @@ class ResolverBase:
         self.structs: dict[str, ir.Struct] = {}
         self.state: dict[str, ir.StateField] = {}
         self.externals: dict[str, ir.External] = {}
+        self.hook_paths: dict[str, PathKey] = {}  # each hook's name, where the spec names it
 
     def fail(self, path: PathKey, message: str) -> None:
         self.problems.append(self.source.error(path, message))

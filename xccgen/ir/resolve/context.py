@@ -17,6 +17,7 @@ class CallbackContext(ResolverBase):
         needed: dict[str, ir.Ref] = {}
         # What the callback computes itself: its results and the values it reduces from them.
         own = {s.bind for s in callback.slots} | {"results"} | {r.name for r in callback.reductions}
+        own |= {name for name, _ in callback.compute.returns} if callback.compute else set()
         if nxt is not None:
             nxt = self.carry_context(nxt, context)
             for ref in nxt.callback.params:
@@ -41,6 +42,7 @@ class CallbackContext(ResolverBase):
             callback.failure.value,
         ]
         exprs += [s.fallback.log for s in callback.slots if s.fallback]
+        exprs += list(callback.compute.args) if callback.compute else []
         for expr in exprs:
             for ref in ir.refs_in(expr):
                 if ref.source in ("param", "caller", "deposit", "previous") or (

@@ -18,7 +18,7 @@ from xccgen.spec.names import (
     did_you_mean,
     flow_module_problem,
 )
-from xccgen.spec.source import PathKey
+from xccgen.spec.source import PathKey, format_path
 from xccgen.units import MAX_GAS, parse_deposit, parse_gas
 
 
@@ -51,6 +51,9 @@ class FlowResolver(ResolverBase):
                 "it; a flow's own conditions go in `require:`",
             )
         access = self.resolve_access(path + ("access",), name, flow.access)
+        before = None
+        if flow.before is not None:
+            before = self.resolve_hook(path + ("before",), flow.before, scope, "before", name)
         requires = self.resolve_requires(path, name, flow, scope)
         updates = [self.resolve_update(path, fname, u, scope) for fname, u in flow.update.items()]
         seen: set[str] = set()
@@ -87,6 +90,7 @@ class FlowResolver(ResolverBase):
             requires=requires,
             storage_by_caller=flow.storage == "caller",
             access=access,
+            before=before,
         )
         if resolved.storage_by_caller and step is not None:
             self.check_storage_by_caller(path, resolved)
@@ -147,6 +151,50 @@ class FlowResolver(ResolverBase):
                     continue
                 accounts.append(entry)
         return ir.Access(owner, tuple(accounts), tuple(fields), name, path)
+
+    def resolve_hook(self, path, hook: m.Hook, scope: Scope, kind: str, flow: str) -> ir.Hook:
+        """`before:` / `compute:`: a function of the team's, over named values in scope; what
+        it returns is added to `scope` under its names."""
+        if not self.check_identifier(path + ("hook",), hook.hook, "hook"):
+            raise Problems()
+        earlier = self.hook_paths.get(hook.hook)
+        if earlier is not None:
+            raise self.abort(
+                path + ("hook",),
+                f"hook {hook.hook!r} is already used at {format_path(earlier)}; each hook is "
+                "one function of src/hooks.rs and src/hooks.ts, so give this one another name",
+            )
+        self.hook_paths[hook.hook] = path
+        args = []
+        for index, arg in enumerate(hook.args):
+            if hook.args.index(arg) != index:
+                self.fail(path + ("args", index), f"{arg!r} is passed twice")
+                continue
+            try:
+                args.append(self.lookup(path + ("args", index), arg, scope))
+            except Problems:
+                continue
+        if not hook.returns:
+            raise self.abort(
+                path + ("returns",),
+                "a hook gives back at least one named value, e.g. `returns: {min_out: U128}`",
+            )
+        returns = []
+        for rname, rtype in hook.returns.items():
+            rpath = path + ("returns", rname)
+            if not self.check_identifier(rpath, rname, "hook value"):
+                continue
+            hidden = scope.get(rname)
+            if hidden is not None and hidden.source != "state":
+                self.fail(
+                    rpath, f"{rname!r} is already a value here; name the hook's value otherwise"
+                )
+                continue
+            returns.append((rname, self.parse_type(rpath, rtype)))
+        resolved = ir.Hook(hook.hook, kind, tuple(args), tuple(returns), flow, path)
+        for ref in resolved.refs:
+            scope.add(ref)
+        return resolved
 
     def resolve_requires(self, path, name: str, flow: m.Flow, scope: Scope):
         """`require:`: each condition typed over the flow's values; its message, or one that
@@ -668,6 +716,11 @@ class FlowResolver(ResolverBase):
             inner.add(ir.Ref("results", ir.Type("Vec", collect), "result"))
         item_failure, item_default = self.item_failure(path, then, collect)
         reductions = self.resolve_reductions(path, then, inner, fan_out, collect)
+        compute = None
+        if then.compute is not None:
+            compute = self.resolve_hook(
+                path + ("compute",), then.compute, inner, "compute", context.flow
+            )
         if (
             then.return_ is not None
             and then.on_success is not None
@@ -714,7 +767,7 @@ class FlowResolver(ResolverBase):
         )
         failure_spec = then.on_failure or m.Branch()
         failure_value = None
-        can_fail = ir.can_fail(slots, collect, item_failure, reductions)
+        can_fail = ir.can_fail(slots, collect, item_failure, reductions, compute is not None)
         if failure_spec.return_ is not None:
             if returns is None:
                 raise self.abort(
@@ -759,6 +812,7 @@ class FlowResolver(ResolverBase):
             item_default=item_default,
             reductions=reductions,
             path=path,
+            compute=compute,
         )
         for reduction in reductions:
             if not ir.success_reads(callback, reduction.name):

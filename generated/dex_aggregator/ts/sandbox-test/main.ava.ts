@@ -50,7 +50,7 @@ test("best_swap", async (t) => {
   const result = await alice.callRaw(
     contract,
     "best_swap",
-    { pools: [], amount_in: "0" },
+    { pools: [], amount_in: "0", min_out: "0" },
     { gas: MAX_GAS, attachedDeposit: ONE_NEAR },
   );
   t.log(result.logs);

@@ -18,6 +18,7 @@ import { NearBindgen, readArgs, toJson } from "./json";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import { NUMERIC_U128, argmax, max } from "./reduce";
 import { decodeAccountId, decodeU128, decodeVec } from "./types";
+import * as hooks from "./hooks";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */
 const NO_ARGS = "";
@@ -55,6 +56,8 @@ function panicStr(message: string): never {
 export class Contract {
   /** What each account has swapped in total, in yoctoNEAR. */
   swapped: LookupMap<string> = new LookupMap("swapped:");
+  /** The slippage a swap allows below the best quote, in basis points. */
+  max_slippage_bps: number = 100;
   /** The callers whose `best_swap` waits for its calls; their second call is rejected meanwhile. */
   best_swap_pending: LookupSet<AccountId> = new LookupSet("best_swap_pending:");
 
@@ -74,6 +77,11 @@ export class Contract {
     return this.swapped.get(account_id) ?? "0";
   }
 
+  @view({})
+  get_max_slippage_bps(): number {
+    return this.max_slippage_bps;
+  }
+
   /** Whether `best_swap` of `account_id` is waiting for its calls (and rejects their new calls). */
   @view({})
   is_best_swap_pending(): boolean {
@@ -88,10 +96,10 @@ export class Contract {
   /** Swap the attached deposit on whichever of POOLS quotes the most for it. */
   @call({ payableFunction: true })
   best_swap(): NearPromise {
-    const [pools, amount_in] = readArgs(
-      ["pools", "amount_in"],
-      [decodeVec(decodeAccountId), decodeU128],
-    ) as [AccountId[], string];
+    const [pools, amount_in, min_out] = readArgs(
+      ["pools", "amount_in", "min_out"],
+      [decodeVec(decodeAccountId), decodeU128, decodeU128],
+    ) as [AccountId[], string, string];
     const caller = near.predecessorAccountId();
     if (pools.length === 0) {
       panicStr("best_swap: `pools` is empty; pass at least one item");
@@ -140,7 +148,7 @@ export class Contract {
       .then(
         callSelf(
           "best_swap_callback",
-          toJson({ caller, deposit, amount_in, pools }),
+          toJson({ caller, deposit, amount_in, min_out, pools }),
           60n * ONE_TERA_GAS,
         ),
       );
@@ -149,10 +157,16 @@ export class Contract {
   /** Runs after the fan-out calls of `best_swap` (step 1), whether they succeeded or failed. */
   @call({ privateFunction: true })
   best_swap_callback(): NearPromise | string {
-    const [caller, deposit, amount_in, pools] = readArgs(
-      ["caller", "deposit", "amount_in", "pools"],
-      [decodeAccountId, decodeU128, decodeU128, decodeVec(decodeAccountId)],
-    ) as [AccountId, string, string, AccountId[]];
+    const [caller, deposit, amount_in, min_out, pools] = readArgs(
+      ["caller", "deposit", "amount_in", "min_out", "pools"],
+      [
+        decodeAccountId,
+        decodeU128,
+        decodeU128,
+        decodeU128,
+        decodeVec(decodeAccountId),
+      ],
+    ) as [AccountId, string, string, string, AccountId[]];
     const results: string[] = [];
     const items: AccountId[] = [];
     pools.forEach((pool, index) => {
@@ -188,10 +202,56 @@ export class Contract {
         near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
         NearPromise.new(caller).transfer(BigInt(deposit)).build();
       }
-      near.log("No pool quoted; nothing swapped");
+      near.log("No pool gave a usable quote; nothing swapped");
       return "0";
     }
 
+    let floor: string;
+    try {
+      floor = hooks.swap_floor(best_quote, quotes, this.max_slippage_bps);
+    } catch (thrown) {
+      near.log(thrown instanceof Error ? thrown.message : String(thrown));
+      this.best_swap_pending.remove(caller);
+      this.swapped.set(
+        caller,
+        subBig(this.swapped.get(caller) ?? "0", amount_in, 128n),
+      );
+      // An entry back at the map's default is removed, as if it had never been written.
+      if (this.swapped.get(caller) === "0") {
+        this.swapped.remove(caller);
+      }
+
+      if (BigInt(deposit) > 0n) {
+        near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
+        NearPromise.new(caller).transfer(BigInt(deposit)).build();
+      }
+      near.log("No pool gave a usable quote; nothing swapped");
+      return "0";
+    }
+    if (!(BigInt(floor) >= BigInt(min_out))) {
+      this.best_swap_pending.remove(caller);
+      this.swapped.set(
+        caller,
+        subBig(this.swapped.get(caller) ?? "0", amount_in, 128n),
+      );
+      // An entry back at the map's default is removed, as if it had never been written.
+      if (this.swapped.get(caller) === "0") {
+        this.swapped.remove(caller);
+      }
+
+      if (BigInt(deposit) > 0n) {
+        near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
+        NearPromise.new(caller).transfer(BigInt(deposit)).build();
+      }
+      near.log(
+        "The best quote allows " +
+          floor +
+          ", below the " +
+          min_out +
+          " asked for; nothing swapped",
+      );
+      return "0";
+    }
     near.log(
       String(quotes) +
         " pool(s) quoted; the best is " +
@@ -202,7 +262,7 @@ export class Contract {
     return NearPromise.new(best_pool)
       .functionCall(
         "swap",
-        toJson({ amount_in, min_out: best_quote }),
+        toJson({ amount_in, min_out: floor }),
         BigInt(deposit),
         30n * ONE_TERA_GAS,
       )

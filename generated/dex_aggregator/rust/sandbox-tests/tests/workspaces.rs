@@ -22,7 +22,7 @@ async fn best_swap_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let caller = sandbox.dev_create_account().await?;
     let outcome = caller
         .call(contract.id(), "best_swap")
-        .args_json(json!({"pools": ["sample.near"], "amount_in": "7"}))
+        .args_json(json!({"pools": ["sample.near"], "amount_in": "7", "min_out": "7"}))
         .deposit(NearToken::from_near(1))
         .gas(Gas::from_tgas(300))
         .transact()

@@ -135,8 +135,8 @@ impl Contract {
             } >= min_out.0
                 && best.0 >= self.floor.0)
         };
-        if !holds.unwrap_or_else(|message| {
-            log!("{}", message);
+        if !holds.unwrap_or_else(|refusal| {
+            log!("{}", refusal);
             false
         }) {
             self.spent = U128(self.spent.0 - amount_in.0);
