@@ -80,11 +80,15 @@ def test_owner_access_needs_an_owner_field(write_spec):
     assert any("flows.set_limit.access" in p and "owner: {type: AccountId}" in p for p in found)
 
 
+OTHER_FLOW = """\
+  transfer_ownership:
+    call: {call: pool.get_quote, args: {amount_in: "1"}}
+    then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}
+"""
+
+
 def test_transfer_ownership_is_a_reserved_name(write_spec):
-    text = (BASE % "owner").replace(
-        "  set_limit:",
-        '  transfer_ownership:\n    call: {call: pool.get_quote, args: {amount_in: "1"}}\n    then: {on_success: {return: result}, on_failure: {return: {value: "0"}}}\n  set_limit:',
-    )
+    text = (BASE % "owner").replace("  set_limit:", OTHER_FLOW + "  set_limit:")
     found = problems(write_spec, text)
     assert any("'transfer_ownership' is already used" in p for p in found), found
 
