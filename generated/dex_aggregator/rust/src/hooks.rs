@@ -39,7 +39,10 @@ mod tests {
     #[test]
     fn the_largest_quote_does_not_overflow() {
         let floor = swap_floor(U128(u128::MAX), 2, 100).unwrap().0;
-        assert_eq!(floor, u128::MAX / 10_000 * 9_900 + u128::MAX % 10_000 * 9_900 / 10_000);
+        assert_eq!(
+            floor,
+            u128::MAX / 10_000 * 9_900 + u128::MAX % 10_000 * 9_900 / 10_000
+        );
     }
 
     #[test]

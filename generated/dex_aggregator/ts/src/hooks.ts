@@ -20,5 +20,8 @@ export function swap_floor(
   const kept = BigInt(10_000 - Math.min(bps, 10_000));
   // best * kept / 10_000, split as in the Rust build (bigints cannot overflow, but the
   // rounding must be the same).
-  return ((best / 10_000n) * kept + ((best % 10_000n) * kept) / 10_000n).toString();
+  return (
+    (best / 10_000n) * kept +
+    ((best % 10_000n) * kept) / 10_000n
+  ).toString();
 }
