@@ -42,6 +42,8 @@ BAD_CONDITIONS = [
     "len({caller}) > 4294967296",
     "-1 < len({caller})",
 ]
+# `access:` entries: who may call a flow.
+ACCESS = ["owner", ["alice.near"], ["owner", "bob.near"], ["{caller}"], ["{nope}"], []]
 # Call targets that are not an AccountId value in scope.
 TARGETS = ["{deposit}", "{nope}", "alice.near", "{caller", "{results}", "state.x"]
 
@@ -257,6 +259,16 @@ def specs(draw) -> dict:
             good = st.sampled_from(GOOD_CONDITIONS)
             bad = st.one_of(st.sampled_from(BAD_CONDITIONS), hostile_text)
             flow["require"] = draw(st.lists(rarely(good, bad), min_size=1, max_size=2))
+        if draw(st.integers(0, 7)) == 0:  # who may call: the owner, an account, a field
+            flow["access"] = draw(rarely(st.sampled_from(ACCESS), st.lists(hostile_text)))
+            if flow["access"] == "owner" or "owner" in flow["access"]:
+                state.setdefault("owner", {"type": "AccountId", "default": "owner.near"})
+        if draw(st.integers(0, 9)) == 0:  # the team's own code, before the checks
+            flow["before"] = {
+                "hook": draw(rarely(st.just(f"{name}_before"), hostile_text)),
+                "args": draw(rarely(st.just(["caller"]), st.lists(hostile_text, max_size=2))),
+                "returns": draw(rarely(st.just({"seen": "AccountId"}), st.just({}))),
+            }
         if shape == "fan_out":
             item_type = draw(rarely(st.just("AccountId"), types(struct_names)))
             flow["params"] = {"items": f"Vec<{item_type}>"}
@@ -290,6 +302,14 @@ def specs(draw) -> dict:
                 calls.append(entry)
             flow["parallel"] = calls
             flow["then"] = {"return": [c["as"] for c in calls]} if draw(st.booleans()) else {}
+            if not flow["then"] and draw(st.integers(0, 3)) == 0:  # a condition between steps
+                good = st.sampled_from(GOOD_CONDITIONS)
+                bad = st.one_of(st.sampled_from(BAD_CONDITIONS), hostile_text)
+                later, _ = call()
+                flow["then"] = {
+                    "gas": "40 Tgas",
+                    "next": {"when": draw(rarely(good, bad)), "call": later},
+                }
         else:
             entry, returns = call()
             if shape == "batch":  # `{method: args}` per call, all on one external
@@ -309,6 +329,12 @@ def specs(draw) -> dict:
                 flow["then"] = {"on_success": success, "on_failure": failure}
         if not flow.get("then"):
             flow.pop("then", None)
+        if state and draw(st.integers(0, 9)) == 0:  # no calls: a setter of a state field
+            for kind in ("call", "batch", "parallel", "fan_out", "then", "payable", "lock"):
+                flow.pop(kind, None)
+            field_name = draw(st.sampled_from(sorted(state)))
+            written = state[field_name].get("default")
+            flow["update"] = {field_name: {"set": draw(rarely(st.just(written), literals))}}
         flows[name] = flow
     contract: dict = {"name": draw(rarely(plain_names, names))}
     if draw(st.booleans()):
