@@ -283,3 +283,47 @@ def test_unit_tests_answer_values_that_pass_and_refuse_the_condition(write_spec)
     refused = cases["refused"]
     assert refused["expected"] == "9" and refused["refund"] and not refused["expect_promise"]
     assert int(refused["results"][0][1:-1]) % 4 != 3
+
+
+# ------------------------------------------------------------------ map entries in conditions
+
+ENTRIES = BASE.replace(
+    "    owner: {type: AccountId, default: owner.near}\n",
+    "    owner: {type: AccountId, default: owner.near}\n"
+    '    credit: {type: "Map<AccountId, U128>", default: "0"}\n'
+    '    raw: {type: "Map<string, u32>"}\n',
+)
+
+
+def test_a_map_entry_reads_as_the_maps_default(write_spec):
+    contract = load_contract(write_spec(ENTRIES % '["{credit[caller]} + {amount} > 10"]'))
+    flow = next(f for f in contract.flows if f.name == "f")
+    total = flow.requires[0].condition.args[0]
+    entry = total.args[0]
+    assert (
+        isinstance(entry, ir.MapEntry) and entry.map.name == "credit" and entry.key.name == "caller"
+    )
+    assert samples.evaluate_condition(
+        flow.requires[0].condition, {"caller": "a.near", "amount": "11"}
+    )
+
+
+ENTRY_CASES = {
+    "no default": ('"{raw[\\"x\\"]} > 1"', "`raw` has no `default:`"),
+    "wrong key type": ('"{credit[n]} > 1"', "`credit` is keyed by AccountId; {n} is i32"),
+    "text key for an account map": (
+        '"{credit[\\"Not An Id\\"]} > 1"',
+        "not a valid NEAR account id",
+    ),
+    "not a map": ('"{limit[caller]} > 1"', "'limit' is not a Map field"),
+    "number key for an account map": ('"{credit[5]} > 1"', "keyed by AccountId, not a number"),
+}
+
+
+@pytest.mark.parametrize("name", list(ENTRY_CASES))
+def test_a_bad_map_entry_is_a_located_error(write_spec, name):
+    condition, expected = ENTRY_CASES[name]
+    with pytest.raises(SpecError) as info:
+        load_contract(write_spec(ENTRIES % f"[{condition}]"))
+    found = info.value.problems
+    assert any(expected in p and "flows.f.require[0]" in p for p in found), found

@@ -311,6 +311,8 @@ def refs_in(expr: Expr | None) -> list[Ref]:
         return []
     if isinstance(expr, FieldOf):
         return refs_in(expr.base)
+    if isinstance(expr, MapEntry):
+        return refs_in(expr.key)
     if isinstance(expr, Op):
         return [r for arg in expr.args for r in refs_in(arg)]
     if isinstance(expr, Ref):

@@ -412,9 +412,19 @@ class RustApi:
         return ir.has_arithmetic(expr)
 
     def _place(self, expr: ir.Expr) -> str:
-        """A named value or a field of one: `amount`, `self.count`, `quote.amount_out`."""
+        """A named value or a field of one: `amount`, `self.count`, `quote.amount_out`, or a
+        map's entry (its default when it has none)."""
         if isinstance(expr, ir.FieldOf):
             return f"{self._place(expr.base)}.{rust_field_name(expr.field)}"
+        if isinstance(expr, ir.MapEntry):
+            key = expr.key
+            text_key = isinstance(key, ir.Lit) and key.type == ir.STRING  # String: Borrow<str>
+            borrowed = rust_str(key.value) if text_key else self.borrowed(key)
+            read = f"self.{expr.map.name}.get({borrowed})"
+            default = self.lit(expr.map.default)
+            if _is_copy(expr.type):
+                return f"{read}.copied().unwrap_or({default})"
+            return f"{read}.cloned().unwrap_or_else(|| {default})"
         return self._ref(expr)
 
     def _text(self, expr: ir.Expr) -> str:

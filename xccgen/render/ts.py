@@ -398,6 +398,9 @@ class TsApi:
             return base + (f".{key}" if IDENT.fullmatch(key) else f"[{key}]")
         if isinstance(expr, ir.Lit):
             return self.lit(expr)
+        if isinstance(expr, ir.MapEntry):  # a key without an entry reads as the map's default
+            key = self.map_key(self.expr(expr.key), expr.map.type.key)
+            return f"(this.{expr.map.name}.get({key}) ?? {self.lit(expr.map.default)})"
         return self._ref(expr)
 
     def _big(self, expr: ir.Expr) -> str:

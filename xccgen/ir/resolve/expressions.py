@@ -16,6 +16,7 @@ from lark import Lark, Token, Tree, UnexpectedInput
 
 from xccgen import ir
 from xccgen.ir.resolve.base import ResolverBase
+from xccgen.ir.resolve.types import literal_problem
 from xccgen.ir.resolve.values import Scope
 from xccgen.spec.names import did_you_mean
 
@@ -36,6 +37,7 @@ GRAMMAR = r"""
      | "true" -> true
      | "false" -> false
      | "{" NAME ("." NAME)* "}" -> name
+     | "{" NAME "[" (NAME | STRING | INT) "]" ("." NAME)* "}" -> entry
      | "len" "(" or_ ")" -> length
      | "(" or_ ")"
 COMPARE: "==" | "!=" | "<=" | ">=" | "<" | ">"
@@ -125,6 +127,10 @@ class Typer:
             return ir.Lit(rule == "true", ir.BOOL)
         if rule == "name":
             return self.name([str(c) for c in node.children])
+        if rule == "entry":
+            return self.entry(
+                node.children[0], node.children[1], [str(c) for c in node.children[2:]]
+            )
         if rule == "length":
             return self.length(self.fix(self.visit(node.children[0])))
         if rule == "not_op":
@@ -165,7 +171,47 @@ class Typer:
             raise ExpressionError(
                 f"no value named {parts[0]!r} here{did_you_mean(parts[0], self.scope.names())}"
             )
-        expr: ir.Expr = ref
+        return self.fields(ref, parts)
+
+    def entry(self, map_name: Token, key: Token, fields: list[str]) -> ir.Expr:
+        """`{balances[caller]}`: the entry of a key (a value in scope, or a literal) in a Map
+        field, or the map's default when it has none."""
+        field_ = self.resolver.state.get(str(map_name))
+        if field_ is None or not field_.is_map:
+            raise ExpressionError(f"{str(map_name)!r} is not a Map field, so it has no entries")
+        if field_.default is None:
+            raise ExpressionError(
+                f"`{map_name}` has no `default:`, so a key without an entry has no value to "
+                f'compare; give the map one (e.g. default: "0")'
+            )
+        key_type = field_.type.key
+        if key.type == "NAME":
+            value = self.scope.get(str(key))
+            if value is None:
+                raise ExpressionError(
+                    f"no value named {str(key)!r} here{did_you_mean(str(key), self.scope.names())}"
+                )
+            if value.type != key_type:
+                raise ExpressionError(
+                    f"`{map_name}` is keyed by {key_type.spec}; {{{key}}} is {value.type.spec}"
+                )
+        elif key.type == "STRING":
+            if not key_type.is_stringy:
+                raise ExpressionError(f"`{map_name}` is keyed by {key_type.spec}, not text")
+            text = _unquote(str(key))
+            problem = literal_problem(text, key_type, self.resolver.structs)
+            if problem:
+                raise ExpressionError(problem)
+            value = ir.Lit(text, key_type)
+        else:
+            if not (key_type.is_int or key_type.is_big):
+                raise ExpressionError(f"`{map_name}` is keyed by {key_type.spec}, not a number")
+            value = self.fix(_Literal(int(str(key))), key_type)
+        entry = ir.MapEntry(field_, value, field_.type.value)
+        return self.fields(entry, [str(map_name), *fields])
+
+    def fields(self, expr: ir.Expr, parts: list[str]) -> ir.Expr:
+        """`expr` and then each field of `parts[1:]` in turn: `{quote.amount_out}`."""
         for field in parts[1:]:
             struct = self.resolver.structs.get(expr.type.name)
             fields = dict(struct.fields) if struct else {}

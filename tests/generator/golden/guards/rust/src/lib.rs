@@ -4,18 +4,35 @@ mod outcome;
 mod quote;
 #[cfg(test)]
 mod tests;
+mod top_up;
 mod types;
 
-use near_sdk::{json_types::U128, near, AccountId};
+use near_sdk::{
+    json_types::U128, near, store::IterableMap, store::LookupMap, store::LookupSet, AccountId,
+    BorshStorageKey,
+};
 
 pub use types::{GetQuoteArgs, Pair};
+/// Where each Map field keeps its entries.
+#[near]
+#[derive(BorshStorageKey)]
+enum StorageKey {
+    Credit,
+    Tiers,
+    TopUpPending,
+}
+
 #[near(contract_state)]
 pub struct Contract {
     limit: U128,
     owner: AccountId,
     count: u64,
+    credit: LookupMap<AccountId, U128>,
+    tiers: IterableMap<String, u32>,
     /// Set while `quote` waits for its calls; a second call is rejected meanwhile.
     quote_pending: bool,
+    /// The callers whose `top_up` waits for its calls; their second call is rejected meanwhile.
+    top_up_pending: LookupSet<AccountId>,
 }
 
 impl Default for Contract {
@@ -24,7 +41,10 @@ impl Default for Contract {
             limit: U128(1000),
             owner: "owner.near".parse().unwrap(),
             count: 18446744073709551615,
+            credit: LookupMap::new(StorageKey::Credit),
+            tiers: IterableMap::new(StorageKey::Tiers),
             quote_pending: false,
+            top_up_pending: LookupSet::new(StorageKey::TopUpPending),
         }
     }
 }
@@ -43,8 +63,33 @@ impl Contract {
         self.count
     }
 
+    /// The entry of `account_id` in `credit`, or 0 if it has none.
+    pub fn get_credit(&self, account_id: AccountId) -> U128 {
+        self.credit.get(&account_id).copied().unwrap_or(U128(0))
+    }
+
+    /// Up to `limit` (default 100) entries of `tiers`, from `from_index` (default 0) on.
+    pub fn list_tiers(&self, from_index: Option<u32>, limit: Option<u32>) -> Vec<(String, u32)> {
+        self.tiers
+            .iter()
+            .skip(from_index.unwrap_or(0) as usize)
+            .take(limit.unwrap_or(100) as usize)
+            .map(|(key, value)| (key.clone(), *value))
+            .collect()
+    }
+
+    /// The entry of `key` in `tiers`, or 1 if it has none.
+    pub fn get_tiers(&self, key: String) -> u32 {
+        self.tiers.get(&key).copied().unwrap_or(1)
+    }
+
     /// Whether `quote` is waiting for its calls (and rejects new calls).
     pub fn is_quote_pending(&self) -> bool {
         self.quote_pending
+    }
+
+    /// Whether `top_up` of `account_id` is waiting for its calls (and rejects their new calls).
+    pub fn is_top_up_pending(&self, account_id: AccountId) -> bool {
+        self.top_up_pending.contains(&account_id)
     }
 }

@@ -145,3 +145,108 @@ fn quote_callback_invalid() {
     assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
     assert!(!contract.quote_pending, "the lock is released on this path");
 }
+
+#[test]
+fn top_up_schedules_its_calls() {
+    let mut contract = setup();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.top_up("sample.near".parse().unwrap(), U128(7));
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "sample.near");
+    assert_eq!(receipts[0].1, ["get_quote"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["top_up_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+#[should_panic(expected = "top_up is already pending")]
+fn top_up_rejects_a_second_call_while_pending() {
+    let mut contract = setup();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.top_up("sample.near".parse().unwrap(), U128(7));
+    let _ = contract.top_up("sample.near".parse().unwrap(), U128(7));
+}
+
+#[test]
+fn top_up_callback_success() {
+    let mut contract = setup();
+    contract.top_up_pending.insert(CALLER.parse().unwrap());
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
+    );
+    let value = contract.top_up_callback(CALLER.parse().unwrap(), U128(1000000000000000000000000));
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+    assert!(
+        !contract
+            .top_up_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is released on this path"
+    );
+}
+
+#[test]
+fn top_up_callback_failure() {
+    let mut contract = setup();
+    let before = serde_json::to_value((contract
+        .credit
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .copied(),))
+    .unwrap();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.top_up("sample.near".parse().unwrap(), U128(7));
+    contract.top_up_pending.insert(CALLER.parse().unwrap());
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.top_up_callback(CALLER.parse().unwrap(), U128(1000000000000000000000000));
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract
+            .top_up_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is released on this path"
+    );
+    let after = serde_json::to_value((contract
+        .credit
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .copied(),))
+    .unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}
+
+#[test]
+fn top_up_callback_invalid() {
+    let mut contract = setup();
+    let before = serde_json::to_value((contract
+        .credit
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .copied(),))
+    .unwrap();
+    set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);
+    let _ = contract.top_up("sample.near".parse().unwrap(), U128(7));
+    contract.top_up_pending.insert(CALLER.parse().unwrap());
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.top_up_callback(CALLER.parse().unwrap(), U128(1000000000000000000000000));
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+    assert!(scheduled().contains(&(CALLER.to_string(), vec!["<transfer>".to_string()])));
+    assert!(
+        !contract
+            .top_up_pending
+            .contains(&CALLER.parse::<AccountId>().unwrap()),
+        "the lock is released on this path"
+    );
+    let after = serde_json::to_value((contract
+        .credit
+        .get(&"sample.near".parse::<AccountId>().unwrap())
+        .copied(),))
+    .unwrap();
+    assert_eq!(after, before, "the flow's state changes are rolled back");
+}

@@ -57,3 +57,16 @@ test("quote", async (t) => {
   // Every outcome of the calls is handled by the callback: the flow itself never fails.
   t.true(result.succeeded, JSON.stringify(result.result.status));
 });
+
+test("top_up", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "top_up",
+    { pool: alice.accountId, amount: "0" },
+    { gas: MAX_GAS, attachedDeposit: ONE_NEAR },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});

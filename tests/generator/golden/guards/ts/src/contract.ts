@@ -3,23 +3,36 @@
 
 import {
   AccountId,
+  LookupMap,
+  LookupSet,
   NearPromise,
   ONE_TERA_GAS,
+  UnorderedMap,
   call,
   encode,
   near,
   str,
   view,
 } from "near-sdk-js";
-import { checkedBig, quotient, remainder, required } from "./checked";
+import {
+  addBig,
+  checkedBig,
+  quotient,
+  remainder,
+  required,
+  subBig,
+} from "./checked";
 import { NearBindgen, readArgs, toJson } from "./json";
 import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import {
   Pair,
   decodeAccountId,
   decodeInt32,
+  decodeOption,
   decodePair,
+  decodeString,
   decodeU128,
+  decodeUint32,
 } from "./types";
 
 /** The arguments of a call to a method that takes none: empty, as in the Rust contract. */
@@ -59,8 +72,20 @@ export class Contract {
   limit: string = "1000";
   owner: AccountId = "owner.near";
   count: bigint = 18446744073709551615n;
+  credit: LookupMap<string> = new LookupMap("credit:");
+  tiers: UnorderedMap<number> = new UnorderedMap("tiers:");
   /** Set while `quote` waits for its calls; a second call is rejected meanwhile. */
   quote_pending: boolean = false;
+  /** The callers whose `top_up` waits for its calls; their second call is rejected meanwhile. */
+  top_up_pending: LookupSet<AccountId> = new LookupSet("top_up_pending:");
+
+  // near-sdk-js restores each state field through the field's `constructor`, which a null value
+  // lacks, and a map through its class; these entries say how.
+  static schema = {
+    credit: LookupMap,
+    tiers: UnorderedMap,
+    top_up_pending: LookupSet,
+  };
 
   @view({})
   get_limit(): string {
@@ -77,10 +102,54 @@ export class Contract {
     return this.count;
   }
 
+  /** The entry of `account_id` in `credit`, or 0 if it has none. */
+  @view({})
+  get_credit(): string {
+    const [account_id] = readArgs(["account_id"], [decodeAccountId]) as [
+      AccountId,
+    ];
+    return this.credit.get(account_id) ?? "0";
+  }
+
+  /** Up to `limit` (default 100) entries of `tiers`, from `from_index` (default 0) on. */
+  @view({})
+  list_tiers(): [string, number][] {
+    const [from_index, limit] = readArgs(
+      ["from_index", "limit"],
+      [decodeOption(decodeUint32), decodeOption(decodeUint32)],
+    ) as [number | null, number | null];
+    const start = from_index ?? 0;
+    const end = Math.min(this.tiers.length, start + (limit ?? 100));
+    const page: [string, number][] = [];
+    for (const key of this.tiers.keys({
+      start,
+      limit: Math.max(0, end - start),
+    })) {
+      page.push([key, this.tiers.get(key) as number]);
+    }
+    return page;
+  }
+
+  /** The entry of `key` in `tiers`, or 1 if it has none. */
+  @view({})
+  get_tiers(): number {
+    const [key] = readArgs(["key"], [decodeString]) as [string];
+    return this.tiers.get(key) ?? 1;
+  }
+
   /** Whether `quote` is waiting for its calls (and rejects new calls). */
   @view({})
   is_quote_pending(): boolean {
     return this.quote_pending;
+  }
+
+  /** Whether `top_up` of `account_id` is waiting for its calls (and rejects their new calls). */
+  @view({})
+  is_top_up_pending(): boolean {
+    const [account_id] = readArgs(["account_id"], [decodeAccountId]) as [
+      AccountId,
+    ];
+    return this.top_up_pending.contains(account_id);
   }
 
   // ---- quote ----
@@ -186,6 +255,93 @@ export class Contract {
       near.log("pool.get_quote returned an invalid response format");
     }
     if (!isValue(result)) {
+      if (BigInt(deposit) > 0n) {
+        near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
+        NearPromise.new(caller).transfer(BigInt(deposit)).build();
+      }
+      return "0";
+    }
+    return result;
+  }
+
+  // ---- top_up ----
+
+  /** Adds the deposit to the caller's credit, once the credit covers the amount. */
+  @call({ payableFunction: true })
+  top_up(): NearPromise {
+    const [pool, amount] = readArgs(
+      ["pool", "amount"],
+      [decodeAccountId, decodeU128],
+    ) as [AccountId, string];
+    const caller = near.predecessorAccountId();
+    const deposit = near.attachedDeposit().toString();
+    if (
+      !required(
+        () =>
+          checkedBig(
+            BigInt(this.credit.get(caller) ?? "0") + BigInt(deposit),
+            0n,
+            2n ** 128n,
+            "arithmetic overflow or division by zero in `{credit[caller]} + {deposit}`",
+          ) >= BigInt(amount),
+      )
+    ) {
+      panicStr("credit and deposit fall short");
+    }
+    if (!(BigInt(this.tiers.get("gold") ?? 1) >= 1n)) {
+      panicStr('top_up: requirement failed: {tiers["gold"]} >= 1');
+    }
+    if (this.top_up_pending.contains(caller)) {
+      panicStr(
+        "top_up is already pending for this caller; call it again once it has finished",
+      );
+    }
+    this.top_up_pending.set(caller);
+    this.credit.set(
+      caller,
+      addBig(this.credit.get(caller) ?? "0", deposit, 128n),
+    );
+
+    return NearPromise.new(pool)
+      .functionCall(
+        "get_quote",
+        toJson({ amount_in: amount }),
+        NO_DEPOSIT,
+        10n * ONE_TERA_GAS,
+      )
+      .then(
+        callSelf(
+          "top_up_callback",
+          toJson({ caller, deposit }),
+          10n * ONE_TERA_GAS,
+        ),
+      );
+  }
+
+  /** Runs after the call of `top_up`, whether it succeeded or failed. */
+  @call({ privateFunction: true })
+  top_up_callback(): string {
+    const [caller, deposit] = readArgs(
+      ["caller", "deposit"],
+      [decodeAccountId, decodeU128],
+    ) as [AccountId, string];
+    this.top_up_pending.remove(caller);
+    const result = outcome(0, decodeU128);
+    if (result === FAILED) {
+      near.log("pool.get_quote failed");
+    } else if (result === INVALID) {
+      near.log("pool.get_quote returned an invalid response format");
+    }
+    if (!isValue(result)) {
+      this.credit.set(
+        caller,
+        subBig(this.credit.get(caller) ?? "0", deposit, 128n),
+      );
+      // An entry back at the map's default is removed, as if it had never been written.
+      if (this.credit.get(caller) === "0") {
+        this.credit.remove(caller);
+      }
+
       if (BigInt(deposit) > 0n) {
         near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
         NearPromise.new(caller).transfer(BigInt(deposit)).build();

@@ -30,3 +30,19 @@ async fn quote_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     assert!(outcome.is_success(), "{outcome:#?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn top_up_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "top_up")
+        .args_json(json!({"pool": "sample.near", "amount": "7"}))
+        .deposit(NearToken::from_near(1))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
