@@ -397,11 +397,16 @@ class RustApi:
             left, right = expr.args
             if left.type.is_stringy:
                 return f"{self._text(left)} {expr.op} {self._text(right)}"
-            if left.type == ir.BOOL:
-                return (
-                    f"{self._condition(left, fallible)} {expr.op} "
-                    f"{self._condition(right, fallible)}"
-                )
+            if left.type == ir.BOOL:  # each side parenthesized: comparisons do not chain
+                sides = [
+                    (
+                        f"({self._condition(e, fallible)})"
+                        if isinstance(e, ir.Op)
+                        else self._condition(e, fallible)
+                    )
+                    for e in expr.args
+                ]
+                return f"{sides[0]} {expr.op} {sides[1]}"
             return f"{self._number(left, fallible)} {expr.op} {self._number(right, fallible)}"
         if isinstance(expr, ir.Lit):
             return "true" if expr.value else "false"

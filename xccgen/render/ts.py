@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 from xccgen import ir
 from xccgen.analysis import gas
@@ -178,6 +179,7 @@ class TsApi:
         self.structs = {s.name: s for s in contract.structs}
         self._imports: dict[str, set[str]] = {}
         self._hooks = False  # whether the file calls a hook (see `uses_hooks`)
+        self._widen: set[str] = set()  # texts a condition compares with two literals
 
     # -------------------------------------------------------------------------- spellings
 
@@ -371,24 +373,43 @@ class TsApi:
         whatever their type; arithmetic is checked as in Rust (`checkedBig`). A condition that
         computes is wrapped by how an overflow ends: `abort` (`required`, a `require:`) or
         `log` (`holds`, a `when:`, which then does not hold)."""
+        # A text compared with two literals is widened (`x as string`): after `x === "a"`,
+        # TypeScript narrows `x` to "a" and rejects `x === "b"` (TS2367).
+        seen = Counter(self._cond_value(e) for e in _literal_comparisons(expr))
+        self._widen = {place for place, count in seen.items() if count > 1}
+        text = self._condition(expr)
+        self._widen = set()
         if on_overflow is not None and ir.has_arithmetic(expr):
             wrapper = self.local({"abort": "required", "log": "holds"}[on_overflow])
-            return f"{wrapper}(() => {self.condition(expr)})"
+            return f"{wrapper}(() => {text})"
+        return text
+
+    def _condition(self, expr: ir.Expr) -> str:
         if isinstance(expr, ir.Op) and expr.op in ("&&", "||"):
-            left, right = (self.condition(a) for a in expr.args)
+            left, right = (self._condition(a) for a in expr.args)
             return f"({left} {expr.op} {right})"
         if isinstance(expr, ir.Op) and expr.op == "!":
-            return f"!({self.condition(expr.args[0])})"
+            return f"!({self._condition(expr.args[0])})"
         if isinstance(expr, ir.Op) and expr.type == ir.BOOL:  # a comparison
             left, right = expr.args
             op = {"==": "===", "!=": "!=="}.get(expr.op, expr.op)
-            if left.type.is_stringy or left.type == ir.BOOL:
-                side = self.condition if left.type == ir.BOOL else self._cond_value
-                return f"{side(left)} {op} {side(right)}"
+            if left.type == ir.BOOL:  # each side parenthesized: `===` does not chain
+                sides = [
+                    f"({self._condition(e)})" if isinstance(e, ir.Op) else self._condition(e)
+                    for e in expr.args
+                ]
+                return f"{sides[0]} {op} {sides[1]}"
+            if left.type.is_stringy:
+                return f"{self._text(left)} {op} {self._text(right)}"
             return f"{self._big(left)} {op} {self._big(right)}"
         if isinstance(expr, ir.Lit):
             return "true" if expr.value else "false"
         return self._cond_value(expr)
+
+    def _text(self, expr: ir.Expr) -> str:
+        """A text of a comparison, widened to `string` where TypeScript would narrow it."""
+        value = self._cond_value(expr)
+        return f"({value} as string)" if value in self._widen else value
 
     def _cond_value(self, expr: ir.Expr) -> str:
         """A named value, a field of one, or a literal, as it is in TypeScript."""
@@ -715,6 +736,17 @@ def _names_in(t: ir.Type | None) -> set[str]:
     if t.name == "Tuple":
         return {n for i in t.items for n in _names_in(i)}
     return {t.name}
+
+
+def _literal_comparisons(expr: ir.Expr) -> list[ir.Expr]:
+    """The texts a condition compares with a literal (`x` of `x == "a"`), once per comparison."""
+    if not isinstance(expr, ir.Op):
+        return []
+    if expr.op in ("==", "!=") and expr.args[0].type.is_stringy:
+        lits = [isinstance(a, ir.Lit) for a in expr.args]
+        if lits.count(True) == 1:
+            return [expr.args[lits.index(False)]]
+    return [found for arg in expr.args for found in _literal_comparisons(arg)]
 
 
 def _conditions(flow: ir.Flow, kind: str | None) -> list[ir.Expr]:

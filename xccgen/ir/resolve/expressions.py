@@ -276,6 +276,11 @@ class Typer:
                 f"`{self.source(node)}` is always {constant}: no {left.type.spec} is outside "
                 f"{left.type.value_range[0]}..{left.type.value_range[1] - 1}; leave it out"
             )
+        if left.type == ir.BOOL and isinstance(left, ir.Lit) != isinstance(right, ir.Lit):
+            # `{flag} == true` is `{flag}` and `{flag} != true` is `!{flag}`, as a reader (and
+            # clippy's bool_comparison) writes them.
+            value, literal = (right, left) if isinstance(left, ir.Lit) else (left, right)
+            return value if (op == "==") == literal.value else ir.negated(value)
         return ir.Op(op, (left, right), ir.BOOL, self.source(node))
 
     def expect(self, value: ir.Expr, type_: ir.Type, op: str) -> None:

@@ -4,6 +4,7 @@ mod outcome;
 mod quote;
 #[cfg(test)]
 mod tests;
+mod text_and_flags;
 mod top_up;
 mod types;
 

@@ -147,6 +147,53 @@ fn quote_callback_invalid() {
 }
 
 #[test]
+fn text_and_flags_schedules_its_calls() {
+    let contract = setup();
+    set_context(CALLER, 0, vec![]);
+    let _ = contract.text_and_flags("sample.near".parse().unwrap(), "a".to_string(), true, 7);
+    let receipts = scheduled();
+    assert_eq!(receipts[0].0, "sample.near");
+    assert_eq!(receipts[0].1, ["get_quote"]);
+    assert_eq!(receipts[1].0, contract_account().as_str());
+    assert_eq!(receipts[1].1, ["text_and_flags_callback"]);
+    assert_eq!(receipts.len(), 2);
+}
+
+#[test]
+fn text_and_flags_callback_success() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful("\"7\"".as_bytes().to_vec())],
+    );
+    let value = contract.text_and_flags_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("7"));
+}
+
+#[test]
+fn text_and_flags_callback_failure() {
+    let contract = setup();
+    set_context(contract_account().as_str(), 0, vec![PromiseResult::Failed]);
+    let value = contract.text_and_flags_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
+fn text_and_flags_callback_invalid() {
+    let contract = setup();
+    set_context(
+        contract_account().as_str(),
+        0,
+        vec![PromiseResult::Successful(b"not json".to_vec())],
+    );
+    let value = contract.text_and_flags_callback();
+    assert_eq!(serde_json::to_value(value).unwrap(), json!("0"));
+    assert!(!get_logs().is_empty(), "a failure is always logged");
+}
+
+#[test]
 fn top_up_schedules_its_calls() {
     let mut contract = setup();
     set_context(CALLER, 1_000_000_000_000_000_000_000_000, vec![]);

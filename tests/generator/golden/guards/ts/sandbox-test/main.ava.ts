@@ -58,6 +58,19 @@ test("quote", async (t) => {
   t.true(result.succeeded, JSON.stringify(result.result.status));
 });
 
+test("text_and_flags", async (t) => {
+  const { contract, alice } = t.context.accounts;
+  const result = await alice.callRaw(
+    contract,
+    "text_and_flags",
+    { pool: alice.accountId, t: "", b: false, n: 0 },
+    { gas: MAX_GAS },
+  );
+  t.log(result.logs);
+  // Every outcome of the calls is handled by the callback: the flow itself never fails.
+  t.true(result.succeeded, JSON.stringify(result.result.status));
+});
+
 test("top_up", async (t) => {
   const { contract, alice } = t.context.accounts;
   const result = await alice.callRaw(

@@ -27,6 +27,7 @@ import { FAILED, INVALID, isValue, outcome } from "./outcome";
 import {
   Pair,
   decodeAccountId,
+  decodeBool,
   decodeInt32,
   decodeOption,
   decodePair,
@@ -259,6 +260,62 @@ export class Contract {
         near.log("Refunding " + deposit + " yoctoNEAR to " + caller);
         NearPromise.new(caller).transfer(BigInt(deposit)).build();
       }
+      return "0";
+    }
+    return result;
+  }
+
+  // ---- text_and_flags ----
+
+  /** Texts compared with two literals, and booleans compared with booleans. */
+  @call({})
+  text_and_flags(): NearPromise {
+    const [pool, t, b, n] = readArgs(
+      ["pool", "t", "b", "n"],
+      [decodeAccountId, decodeString, decodeBool, decodeUint32],
+    ) as [AccountId, string, boolean, number];
+    const caller = near.predecessorAccountId();
+    if (!((t as string) === "a" || (t as string) === "b")) {
+      panicStr('text_and_flags: requirement failed: {t} == "a" || {t} == "b"');
+    }
+    if (!((caller as string) !== "x.near" || (caller as string) === "y.near")) {
+      panicStr(
+        'text_and_flags: requirement failed: {caller} != "x.near" || {caller} == "y.near"',
+      );
+    }
+    if (!(b && BigInt(this.count) > 0n)) {
+      panicStr(
+        "text_and_flags: requirement failed: {b} == true && {count} > 0",
+      );
+    }
+    if (!(b === (BigInt(encode(t).length) === 1n))) {
+      panicStr(
+        "text_and_flags: requirement failed: !(({b}) != (len({t}) == 1))",
+      );
+    }
+    if (!(BigInt(n) > 1n === b)) {
+      panicStr("text_and_flags: requirement failed: ({n} > 1) == {b}");
+    }
+    return NearPromise.new(pool)
+      .functionCall(
+        "get_quote",
+        toJson({ amount_in: "1" }),
+        NO_DEPOSIT,
+        10n * ONE_TERA_GAS,
+      )
+      .then(callSelf("text_and_flags_callback", NO_ARGS, 10n * ONE_TERA_GAS));
+  }
+
+  /** Runs after the call of `text_and_flags`, whether it succeeded or failed. */
+  @call({ privateFunction: true })
+  text_and_flags_callback(): string {
+    const result = outcome(0, decodeU128);
+    if (result === FAILED) {
+      near.log("pool.get_quote failed");
+    } else if (result === INVALID) {
+      near.log("pool.get_quote returned an invalid response format");
+    }
+    if (!isValue(result)) {
       return "0";
     }
     return result;

@@ -32,6 +32,21 @@ async fn quote_finishes_when_its_calls_fail() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn text_and_flags_finishes_when_its_calls_fail() -> anyhow::Result<()> {
+    let sandbox = near_workspaces::sandbox().await?;
+    let contract = sandbox.dev_deploy(&contract_wasm()).await?;
+    let caller = sandbox.dev_create_account().await?;
+    let outcome = caller
+        .call(contract.id(), "text_and_flags")
+        .args_json(json!({"pool": "sample.near", "t": "sample text", "b": true, "n": 7}))
+        .gas(Gas::from_tgas(300))
+        .transact()
+        .await?;
+    assert!(outcome.is_success(), "{outcome:#?}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn top_up_finishes_when_its_calls_fail() -> anyhow::Result<()> {
     let sandbox = near_workspaces::sandbox().await?;
     let contract = sandbox.dev_deploy(&contract_wasm()).await?;
