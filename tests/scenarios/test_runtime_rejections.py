@@ -67,7 +67,7 @@ def test_a_rejected_list_creates_no_receipt_and_costs_only_its_gas(wasm, target,
             CALLER,
             CONTRACT,
             "best_swap",
-            {"pools": pools, "amount_in": AMOUNT},
+            {"pools": pools, "amount_in": AMOUNT, "min_out": "0"},
             gas=gas,
             deposit="1 NEAR",
         )
