@@ -9,7 +9,7 @@
         expect: {return: [Howdy, 0, []], logs: ["..."]}
 
 Accounts: each alias lives at `<alias>.test.near`, the contract under test at
-`contract.test.near`, and calls are signed by `alice.test.near` (alias `caller`). An alias used
+`contract.test.near`, and calls are signed by `caller.test.near` (alias `caller`). An alias used
 in `init` but not deployed is an account that does not exist: failure injection for free.
 Strings in expectations may name accounts as `{caller}`, `{contract}` or `{<alias>}`.
 """
