@@ -52,7 +52,7 @@ def _header(text: str, target: str, name: str) -> str | None:
     match = re.search(HEADER[target].format(name=re.escape(name)), text)
     if match is None:
         return None
-    depth, index = 0, match.end() - 1
+    depth = 0
     for index in range(match.end() - 1, len(text)):
         if text[index] in "([<":
             depth += 1

@@ -237,6 +237,18 @@ class Hook:
     path: tuple = ()
 
     @property
+    def passed_through(self) -> set[str]:
+        """The values it gives back that an argument of the same name and type could give:
+        what a generated stub returns as it is."""
+        args = {ref.name: ref.type for ref in self.args}
+        return {name for name, type_ in self.returns if args.get(name) == type_}
+
+    @property
+    def account_arg(self) -> Ref | None:
+        """Its first AccountId argument: what a stub gives for an account it must return."""
+        return next((ref for ref in self.args if ref.type == ACCOUNT_ID), None)
+
+    @property
     def refs(self) -> tuple[Ref, ...]:
         """The values it gives back, as the rest of the flow names them."""
         source = "param" if self.kind == "before" else "result"
@@ -284,6 +296,8 @@ Target = Ref | FieldOf | MapEntry  # what a call's `account:` may name
 
 
 INVERSE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+# Each comparison with its sides swapped: `1 < x` is `x > 1`.
+MIRROR = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def negated(expr: Expr) -> Expr:
@@ -680,6 +694,11 @@ class Flow:
         return self.mutates or self.payable
 
     @property
+    def owner_only(self) -> bool:
+        """Whether `access:` lets the owner call it (the contract then has an owner)."""
+        return self.access is not None and self.access.owner
+
+    @property
     def keeps_previous(self) -> bool:
         """Whether its `set` updates keep the value they replace, for the rollback."""
         return self.rollback and self.step is not None
@@ -696,10 +715,12 @@ class Flow:
             step = step.callback.success.next
         return out
 
-    def conditions(self) -> list[Expr]:
-        """Every condition the flow checks: its `require:`, then each later step's `when:`."""
-        whens = [s.when.expr for s in self.steps() if s.when is not None]
-        return [r.condition for r in self.requires] + whens
+    def conditions(self, kind: Literal["require", "when"] | None = None) -> list[Expr]:
+        """The conditions the flow checks: its `require:`, then each later step's `when:`; or
+        only those of one `kind`."""
+        requires = [r.condition for r in self.requires] if kind != "when" else []
+        whens = [s.when.expr for s in self.steps() if s.when] if kind != "require" else []
+        return requires + whens
 
     def runtime_fan_outs(self) -> list[FanOut]:
         """The fan-outs over lists the caller passes, each checked when the flow starts."""
@@ -731,7 +752,7 @@ class Contract:
     @property
     def owned(self) -> bool:
         """Whether a flow is owner-only: the contract then has `transfer_ownership`."""
-        return any(f.access is not None and f.access.owner for f in self.flows)
+        return any(f.owner_only for f in self.flows)
 
     @property
     def hooks(self) -> list[Hook]:

@@ -64,9 +64,6 @@ CHECKED = {"+": "checked_add", "-": "checked_sub", "*": "checked_mul", "/": "che
 CHECKED["%"] = "checked_rem"
 
 
-MIRRORED = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
-
-
 def _range_check(expr: ir.Expr):
     """(value, lo, hi, inclusive, negated) when a condition is a range check of a local integer
     against two literals, which clippy (manual_range_contains) wants as `(lo..hi).contains(&x)`:
@@ -75,12 +72,12 @@ def _range_check(expr: ir.Expr):
         return None
     sides = []
     for arg in expr.args:
-        if not (isinstance(arg, ir.Op) and arg.op in MIRRORED):
+        if not (isinstance(arg, ir.Op) and arg.op in ("<", ">", "<=", ">=")):
             return None
         left, right = arg.args
         op = arg.op
         if isinstance(left, ir.Lit):
-            left, right, op = right, left, MIRRORED[op]
+            left, right, op = right, left, ir.MIRROR[op]
         local = isinstance(left, ir.Ref) and left.source in ("param", "item", "result")
         if not (local and left.type.is_int and isinstance(right, ir.Lit)):
             return None
@@ -740,11 +737,10 @@ class RustApi:
 
     def _stub_reads(self, hook: ir.Hook) -> set[str]:
         """The arguments a stub's body reads: those passed through, and an account it copies."""
-        args = {ref.name: ref.type for ref in hook.args}
-        used = {name for name, t in hook.returns if args.get(name) == t}
-        account = next((r.name for r in hook.args if r.type == ir.ACCOUNT_ID), None)
+        used = set(hook.passed_through)
+        account = hook.account_arg
         if account and any(ir.ACCOUNT_ID in _types_in(t, self.structs) for _, t in hook.returns):
-            used.add(account)
+            used.add(account.name)
         return used
 
     def _hook_param(self, t: ir.Type) -> str:
@@ -777,10 +773,9 @@ class RustApi:
     def hook_stub(self, hook: ir.Hook) -> str:
         """A stub's value: each returned value passed through from the argument of its name
         and type, else a plain value of its type (the team writes the real body)."""
-        args = {ref.name: ref.type for ref in hook.args}
         values = []
         for name, t in hook.returns:
-            if args.get(name) == t:
+            if name in hook.passed_through:
                 values.append(name if _is_copy(t) else f"{name}.to_owned()")
             else:
                 values.append(self._plain(t, hook))
@@ -800,9 +795,8 @@ class RustApi:
         if t.name == "Option":
             return "None"
         if t == ir.ACCOUNT_ID:
-            account = next((r for r in hook.args if r.type == ir.ACCOUNT_ID), None)
-            if account is not None:
-                return f"{account.name}.clone()"
+            if hook.account_arg is not None:
+                return f"{hook.account_arg.name}.clone()"
             return f"{self.sdk('env')}::current_account_id()"
         if t.name == "Tuple":
             return "(" + ", ".join(self._plain(i, hook) for i in t.items) + ")"

@@ -294,10 +294,7 @@ def _answers(callback, slots, base, structs, want: bool) -> dict[str, Any] | Non
     """Results of every call (the first tried) for which the next step's `when:` holds
     (`want`) or does not; None when no values tried do."""
     binds = [s.bind for s in slots]
-    choices = [_candidates(s.type, structs) if s.type else [None] for s in slots]
-    for index, values in enumerate(itertools.product(*choices)):
-        if index >= MAX_TRIES:
-            break
+    for values in _tries([_candidates(s.type, structs) if s.type else [None] for s in slots]):
         env = {**base, **dict(zip(binds, values, strict=True))}
         if _reduce_into(callback, env) and holds(callback.success.next.when, env) == want:
             return dict(zip(binds, values, strict=True))
@@ -428,12 +425,9 @@ def flow_args(
     if denied is not None or flow.before is not None:
         # What the flow does after the team's `before` hook depends on that code.
         return {name: sample(t, structs) for name, t in flow.params}, denied
-    choices = [_candidates(t, structs) for _, t in flow.params]
     env = {**state, "caller": CALLER, "deposit": DEPOSIT}
     first: tuple[dict[str, Any], str] | None = None
-    for index, values in enumerate(itertools.product(*choices)):
-        if index >= MAX_TRIES:
-            break
+    for values in _tries([_candidates(t, structs) for _, t in flow.params]):
         args = dict(zip(names, values, strict=True))
         refused = failed_requirement(flow, {**env, **args})
         if refused is None:
@@ -441,6 +435,11 @@ def flow_args(
         first = first or (args, refused)
     assert first is not None
     return first
+
+
+def _tries(choices: list[list[Any]]):
+    """Every combination of one value from each list, the first MAX_TRIES of them."""
+    return itertools.islice(itertools.product(*choices), MAX_TRIES)
 
 
 def _candidates(t: ir.Type, structs: dict[str, ir.Struct]) -> list[Any]:

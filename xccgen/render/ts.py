@@ -550,15 +550,11 @@ class TsApi:
         """`export function pick_route(results: string[], min_out: string): [string, string]`:
         what src/hooks.ts must define. `stub`: the stub's own, whose unused arguments start
         with `_`."""
-        used = self._stub_reads(hook) if stub else {r.name for r in hook.args}
+        used = hook.passed_through if stub else {r.name for r in hook.args}
         params = ", ".join(
             f"{'' if r.name in used else '_'}{r.name}: {self.type(r.type)}" for r in hook.args
         )
         return f"export function {hook.name}({params}): {self._hook_returns(hook)}"
-
-    def _stub_reads(self, hook: ir.Hook) -> set[str]:
-        args = {ref.name: ref.type for ref in hook.args}
-        return {name for name, t in hook.returns if args.get(name) == t}
 
     def _hook_returns(self, hook: ir.Hook) -> str:
         types = [self.type(t) for _, t in hook.returns]
@@ -584,8 +580,9 @@ class TsApi:
     def hook_stub(self, hook: ir.Hook) -> str:
         """A stub's value: each returned value passed through from the argument of its name
         and type, else a zero of its type (the team writes the real body)."""
-        args = {ref.name: ref.type for ref in hook.args}
-        values = [name if args.get(name) == t else self._zero(t, "0n") for name, t in hook.returns]
+        values = [
+            name if name in hook.passed_through else self._zero(t, "0n") for name, t in hook.returns
+        ]
         return values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
 
     def uses_hooks(self) -> bool:
@@ -615,7 +612,7 @@ class TsApi:
         return any(
             ir.has_arithmetic(expr)
             for flow in self.contract.flows
-            for expr in _conditions(flow, kind)
+            for expr in flow.conditions(kind)
         )
 
     def aborts(self) -> bool:
@@ -747,15 +744,6 @@ def _literal_comparisons(expr: ir.Expr) -> list[ir.Expr]:
         if lits.count(True) == 1:
             return [expr.args[lits.index(False)]]
     return [found for arg in expr.args for found in _literal_comparisons(arg)]
-
-
-def _conditions(flow: ir.Flow, kind: str | None) -> list[ir.Expr]:
-    """A flow's conditions: all, its `require:` ones, or its `when:` ones."""
-    if kind == "require":
-        return [r.condition for r in flow.requires]
-    if kind == "when":
-        return [s.when.expr for s in flow.steps() if s.when is not None]
-    return flow.conditions()
 
 
 def plan(contract: ir.Contract) -> list[tuple[str, str, dict]]:

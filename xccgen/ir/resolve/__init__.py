@@ -66,7 +66,7 @@ class Resolver(FlowResolver, CallbackContext, ConditionResolver, ValueResolver, 
             for what, method in methods:
                 self.claim_method(method_names, method, ("flows", name), what)
             flows.append(resolved)
-        if any(f.access is not None and f.access.owner for f in flows):
+        if any(f.owner_only for f in flows):
             self.claim_method(method_names, ir.OWNER_TRANSFER, ("flows",), "owner transfer method")
         for field_name in self.state:
             if field_name in method_names:  # a TypeScript class cannot have both

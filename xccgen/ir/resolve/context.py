@@ -26,11 +26,6 @@ class CallbackContext(ResolverBase):
             for ref in ir.step_refs(nxt):
                 if ref.source not in ("result", "state", "item"):
                     needed[ref.name] = ref
-            for ref in ir.condition_refs(nxt.when):  # checked here, before the step
-                if ref.source in ("param", "caller", "deposit") or (
-                    ref.source == "result" and ref.name not in own
-                ):
-                    needed[ref.name] = ref
         if step.fan_out is not None and step.fan_out.runtime:
             # The callback pairs each result with its item, and reads as many as there are.
             needed[step.fan_out.over.name] = step.fan_out.over
@@ -43,6 +38,9 @@ class CallbackContext(ResolverBase):
         ]
         exprs += [s.fallback.log for s in callback.slots if s.fallback]
         exprs += list(callback.compute.args) if callback.compute else []
+        if nxt is not None and nxt.when is not None:  # checked here, before the next step
+            when = nxt.when
+            exprs += [when.expr, when.otherwise.log, when.otherwise.value]
         for expr in exprs:
             for ref in ir.refs_in(expr):
                 if ref.source in ("param", "caller", "deposit", "previous") or (

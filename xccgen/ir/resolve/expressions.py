@@ -186,11 +186,7 @@ class Typer:
             )
         key_type = field_.type.key
         if key.type == "NAME":
-            value = self.scope.get(str(key))
-            if value is None:
-                raise ExpressionError(
-                    f"no value named {str(key)!r} here{did_you_mean(str(key), self.scope.names())}"
-                )
+            value = self.name([str(key)])
             if value.type != key_type:
                 raise ExpressionError(
                     f"`{map_name}` is keyed by {key_type.spec}; {{{key}}} is {value.type.spec}"
@@ -288,14 +284,11 @@ class Typer:
             raise ExpressionError(f"`{op}` takes true or false, not {value.type.spec}")
 
 
-MIRROR = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
-
-
 def _constant_comparison(left: ir.Expr, op: str, right: ir.Expr) -> str | None:
     """ "true"/"false" when a comparison with a literal at its type's bound cannot vary
     (`{n} >= 0` of an unsigned type), else None."""
     if isinstance(left, ir.Lit) and not isinstance(right, ir.Lit):
-        left, op, right = right, MIRROR[op], left
+        left, op, right = right, ir.MIRROR[op], left
     if not isinstance(right, ir.Lit) or isinstance(left, ir.Lit) or not _numeric(left.type):
         return None
     lo, end = left.type.value_range
